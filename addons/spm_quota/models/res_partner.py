@@ -1,0 +1,33 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    is_distributor = fields.Boolean(
+        "Distributor", tracking=True,
+        help="Sells on to retailers; its salespersons can be credited on its secondary sales.",
+    )
+    spm_assignment_ids = fields.One2many(
+        "spm.assignment", "partner_id", string="Sales Credit Assignments",
+        context={"active_test": False},
+    )
+    spm_salesperson_ids = fields.Many2many(
+        "res.users", string="Credited Salespersons", compute="_compute_spm_salesperson_ids",
+        search="_search_spm_salesperson_ids",
+    )
+
+    def _compute_spm_salesperson_ids(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            in_force = partner.spm_assignment_ids.filtered(
+                lambda a: a.active and a.date_from <= today and (not a.date_to or a.date_to >= today)
+            )
+            partner.spm_salesperson_ids = in_force.user_id
+
+    def _search_spm_salesperson_ids(self, operator, value):
+        today = fields.Date.context_today(self)
+        return [("spm_assignment_ids", "any", [
+            ("user_id", operator, value), ("date_from", "<=", today),
+            "|", ("date_to", "=", False), ("date_to", ">=", today),
+        ])]

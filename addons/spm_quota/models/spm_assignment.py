@@ -1,0 +1,191 @@
+from collections import defaultdict, namedtuple
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_compare, format_date
+
+Share = namedtuple("Share", "user_id share kind assignment_id")
+
+
+class SpmAssignment(models.Model):
+    """Who owns which account: a salesperson's share of a customer or a
+    distributor, in one business unit (or every unit), between two dates."""
+
+    _name = "spm.assignment"
+    _description = "SPM Account Assignment"
+    _inherit = ["mail.thread"]
+    _order = "partner_id, business_unit_id, date_from desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Account", required=True, index=True, ondelete="cascade", tracking=True,
+        domain=[("parent_id", "=", False)],
+        help="A customer or a distributor; always its commercial entity.",
+    )
+    is_distributor = fields.Boolean(related="partner_id.is_distributor")
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, index=True, tracking=True,
+        domain=[("share", "=", False)],
+    )
+    business_unit_id = fields.Many2one(
+        "spm.business.unit", index=True, tracking=True,
+        help="Empty means every business unit without an assignment of its own for this account.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company,
+        compute="_compute_company_id", store=True, readonly=False, precompute=True,
+    )
+    kind = fields.Selection(
+        [("split", "Team split"), ("overlay", "Overlay")], required=True, default="split", tracking=True,
+        help="A team split shares the credit with the other splits (100 % in all); "
+        "an overlay receives full credit on top of the split.",
+    )
+    share = fields.Float(
+        string="Share (%)", digits=(5, 2), default=100.0, tracking=True,
+        help="The salesperson's percentage of the credit, for team splits.",
+    )
+    date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date_to = fields.Date(tracking=True, help="Last day in force; empty means open-ended.")
+    active = fields.Boolean(default=True, tracking=True)
+
+    _sql_constraints = [
+        ("share_range", "CHECK(share >= 0 AND share <= 100)", "A share is a percentage between 0 and 100."),
+        ("dates_order", "CHECK(date_to IS NULL OR date_to >= date_from)",
+         "An assignment cannot end before it starts."),
+    ]
+
+    @api.depends("business_unit_id")
+    def _compute_company_id(self):
+        for assignment in self:
+            if assignment.business_unit_id:
+                assignment.company_id = assignment.business_unit_id.company_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._commercial_partner_vals(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._commercial_partner_vals(vals)
+        return super().write(vals)
+
+    def _commercial_partner_vals(self, vals):
+        if vals.get("partner_id"):
+            vals["partner_id"] = self.env["res.partner"].browse(vals["partner_id"]).commercial_partner_id.id
+
+    @api.depends("partner_id", "user_id", "business_unit_id", "kind", "share")
+    def _compute_display_name(self):
+        for assignment in self:
+            what = f"{assignment.share:g} %" if assignment.kind == "split" else _("overlay")
+            assignment.display_name = _(
+                "%(account)s: %(salesperson)s (%(what)s)",
+                account=assignment.partner_id.display_name, salesperson=assignment.user_id.name, what=what,
+            )
+
+    @api.constrains("partner_id", "business_unit_id", "kind", "share", "date_from", "date_to", "active")
+    def _check_split_shares(self):
+        """For every account, unit and day, the team splits in force add up to
+        100 % (or nobody is assigned). Overlays are not counted."""
+        if self.env.context.get("spm_defer_share_check"):
+            return
+        self._check_split_shares_of_partners(self.partner_id)
+
+    @api.model
+    def _check_split_shares_of_partners(self, partners):
+        assignments = self.sudo().with_context(active_test=True).search([
+            ("partner_id", "in", partners.ids), ("kind", "=", "split"),
+        ])
+        by_partner = defaultdict(lambda: self.sudo().browse())
+        for assignment in assignments:
+            by_partner[assignment.partner_id] |= assignment
+        for partner, splits in by_partner.items():
+            units = {a.business_unit_id for a in splits}
+            # Days where the set in force can change: every start and every day after an end.
+            bounds = sorted({a.date_from for a in splits} | {a.date_to + timedelta(days=1) for a in splits if a.date_to})
+            for index, day in enumerate(bounds):
+                for unit in units:
+                    in_force = splits.filtered(lambda a, day=day: a.date_from <= day and (not a.date_to or a.date_to >= day))
+                    effective = self._effective_splits(in_force, unit)
+                    total = sum(effective.mapped("share"))
+                    if effective and float_compare(total, 100.0, precision_digits=2):
+                        end = bounds[index + 1] - timedelta(days=1) if index + 1 < len(bounds) else None
+                        raise ValidationError(_(
+                            "The team splits of %(partner)s in %(unit)s add up to %(total)s %% from %(start)s "
+                            "to %(end)s; they must add up to exactly 100 %%.",
+                            partner=partner.display_name,
+                            unit=unit.display_name or _("every business unit"),
+                            total=f"{total:g}",
+                            start=format_date(self.env, day),
+                            end=format_date(self.env, end) if end else _("open end"),
+                        ))
+
+    @api.model
+    def _effective_splits(self, splits_in_force, unit):
+        """Splits of one unit take precedence over the splits for every unit."""
+        own = splits_in_force.filtered(lambda a: a.business_unit_id == unit)
+        return own if own or not unit else splits_in_force.filtered(lambda a: not a.business_unit_id)
+
+    @api.model
+    def _get_shares(self, keys):
+        """Return the salespersons credited for each (partner, unit, day).
+
+        The one resolver used by credit allocation on orders, invoices and
+        secondary billings. It reads the assignments of the whole batch in a
+        single query, whatever the number of keys.
+
+        :param keys: an iterable of ``(partner_id, business_unit_id, date)``
+                     tuples; the partner is a commercial entity
+        :return: a dict mapping each key to a list of :class:`Share`
+                 (user_id, share in percent, kind, assignment_id); team splits
+                 of the key's unit take precedence over those for every unit,
+                 overlays always apply (share 100)
+        """
+        keys = list(dict.fromkeys(keys))
+        result = {key: [] for key in keys}
+        if not keys:
+            return result
+        self.env["spm.assignment"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT k.idx, a.id, a.user_id, a.kind, a.share, a.business_unit_id
+              FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[]) AS k(idx, partner_id, unit_id, day)
+              JOIN spm_assignment a
+                ON a.partner_id = k.partner_id
+               AND a.active
+               AND (a.business_unit_id = k.unit_id OR a.business_unit_id IS NULL)
+               AND a.date_from <= k.day
+               AND (a.date_to IS NULL OR a.date_to >= k.day)
+             ORDER BY k.idx, a.kind DESC, a.share DESC, a.id
+            """,
+            [
+                list(range(len(keys))),
+                [k[0] for k in keys],
+                [k[1] or 0 for k in keys],
+                [k[2] for k in keys],
+            ],
+        )
+        rows = defaultdict(list)
+        for idx, assignment_id, user_id, kind, share, unit_id in self.env.cr.fetchall():
+            rows[idx].append((assignment_id, user_id, kind, share, unit_id))
+        for idx, key in enumerate(keys):
+            splits = [r for r in rows[idx] if r[2] == "split"]
+            own = [r for r in splits if r[4]]
+            for assignment_id, user_id, kind, share, _unit in (own or splits):
+                result[key].append(Share(user_id, share, kind, assignment_id))
+            for assignment_id, user_id, kind, _share, _unit in rows[idx]:
+                if kind == "overlay":
+                    result[key].append(Share(user_id, 100.0, kind, assignment_id))
+        return result
+
+    def action_reassign(self):
+        """Open the reassignment wizard for the selected assignments' accounts."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reassign accounts"),
+            "res_model": "spm.assignment.reassign",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_ids": self.partner_id.ids},
+        }

@@ -1,0 +1,2 @@
+from . import spm_assignment_reassign
+from . import spm_quota_split

@@ -1,0 +1,107 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+
+class SpmAssignmentReassign(models.TransientModel):
+    """Move accounts to other salespersons from a date, keeping history true:
+    the old assignments end the day before, new ones start on the date."""
+
+    _name = "spm.assignment.reassign"
+    _description = "Reassign Accounts"
+
+    from_user_id = fields.Many2one(
+        "res.users", string="From Salesperson", domain=[("share", "=", False)],
+        help="Move this salesperson's share of the accounts (all their accounts when none are chosen).",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Accounts", domain=[("parent_id", "=", False)],
+        help="Move these accounts; empty with a salesperson chosen means every account of theirs.",
+    )
+    business_unit_id = fields.Many2one(
+        "spm.business.unit", help="Only the assignments of this unit; empty for every assignment.",
+    )
+    date = fields.Date("Effective From", required=True, default=fields.Date.context_today)
+    line_ids = fields.One2many("spm.assignment.reassign.line", "wizard_id", string="New Salespersons")
+
+    def _assignments_to_move(self):
+        domain = [
+            ("kind", "=", "split"),
+            "|", ("date_to", "=", False), ("date_to", ">=", self.date),
+        ]
+        if self.from_user_id:
+            domain.append(("user_id", "=", self.from_user_id.id))
+        if self.partner_ids:
+            domain.append(("partner_id", "in", self.partner_ids.commercial_partner_id.ids))
+        if self.business_unit_id:
+            domain.append(("business_unit_id", "=", self.business_unit_id.id))
+        return self.env["spm.assignment"].search(domain)
+
+    def action_reassign(self):
+        """Close the moved assignments the day before the date and open the new
+        salespersons' ones with the moved share split by the given percentages."""
+        self.ensure_one()
+        if not self.from_user_id and not self.partner_ids:
+            raise UserError(_("Choose the accounts to move, or the salesperson whose accounts move."))
+        if not self.line_ids:
+            raise UserError(_("Add the salespersons who take the accounts over."))
+        if float_compare(sum(self.line_ids.mapped("share")), 100.0, precision_digits=2):
+            raise UserError(_("The new salespersons' percentages must add up to 100 %."))
+        moving = self._assignments_to_move()
+        if not moving:
+            raise UserError(_("No assignment in force on or after this date matches."))
+        Assignment = self.env["spm.assignment"].with_context(spm_defer_share_check=True)
+        # Without a salesperson the whole split of each account and unit moves together.
+        groups = defaultdict(lambda: self.env["spm.assignment"])
+        for assignment in moving:
+            groups[(assignment.partner_id, assignment.business_unit_id, assignment.date_to)] |= assignment
+        new_vals = []
+        for (partner, unit, date_to), assignments in groups.items():
+            moved_share = sum(assignments.mapped("share"))
+            for line in self.line_ids:
+                new_vals.append({
+                    "partner_id": partner.id,
+                    "business_unit_id": unit.id,
+                    "company_id": assignments[0].company_id.id,
+                    "user_id": line.user_id.id,
+                    "kind": "split",
+                    "share": moved_share * line.share / 100.0,
+                    "date_from": self.date,
+                    "date_to": date_to,
+                })
+        starting_later = moving.filtered(lambda a: a.date_from >= self.date)
+        (moving - starting_later).with_context(spm_defer_share_check=True).write(
+            {"date_to": self.date - timedelta(days=1)}
+        )
+        starting_later.with_context(spm_defer_share_check=True).write({"active": False})
+        new = Assignment.create(new_vals)
+        self.env["spm.assignment"]._check_split_shares_of_partners(moving.partner_id)
+        for partner in moving.partner_id:
+            partner.message_post(body=_(
+                "Accounts reassigned from %(date)s to %(users)s.",
+                date=fields.Date.to_string(self.date), users=", ".join(self.line_ids.user_id.mapped("name")),
+            ))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New assignments"),
+            "res_model": "spm.assignment",
+            "view_mode": "list,form",
+            "domain": [("id", "in", new.ids)],
+        }
+
+
+class SpmAssignmentReassignLine(models.TransientModel):
+    _name = "spm.assignment.reassign.line"
+    _description = "Reassign Accounts: New Salesperson"
+
+    wizard_id = fields.Many2one("spm.assignment.reassign", required=True, ondelete="cascade")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, domain=[("share", "=", False)])
+    share = fields.Float("Share (%)", digits=(5, 2), default=100.0)
+
+    @api.constrains("share")
+    def _check_share(self):
+        if any(line.share <= 0 or line.share > 100 for line in self):
+            raise UserError(_("A share is a percentage above 0 and up to 100."))
