@@ -22,7 +22,11 @@ ENV_EXAMPLE = DOCKER_DIR / ".env.example"
 # Variables that docker-compose.yml interpolates: they must not leak into
 # the test from the environment.
 COMPOSE_VARIABLES = (
-    "POSTGRES_PASSWORD", "ODOO_DATABASE", "ODOO_BIND_ADDRESS", "ODOO_HTTP_PORT", "ODOO_GEVENT_PORT",
+    "POSTGRES_PASSWORD",
+    "ODOO_DATABASE",
+    "ODOO_BIND_ADDRESS",
+    "ODOO_HTTP_PORT",
+    "ODOO_GEVENT_PORT",
 )
 
 
@@ -77,7 +81,12 @@ def compose(tmp_path_factory):
     def run(*args: str, env_file: Path = empty_env) -> subprocess.CompletedProcess:
         return subprocess.run(
             [docker, "compose", "-f", str(COMPOSE_FILE), "--env-file", str(env_file), *args],
-            capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT, check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=REPO_ROOT,
+            check=False,
         )
 
     return run

@@ -61,16 +61,27 @@ def test_install_one_by_one_without_demo_then_uninstall(
         """Run odoo-bin; return its output once it exited 0 with no error logged."""
         cmd = odoo_env.odoo_cmd(
             *args,
-            "-c", str(odoo_env.conf),
-            "-d", install_db,
-            "--http-port", str(free_port()),
-            "--workers", "0",
-            "--max-cron-threads", "0",
-            "--log-level", "info",
+            "-c",
+            str(odoo_env.conf),
+            "-d",
+            install_db,
+            "--http-port",
+            str(free_port()),
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "info",
         )
         proc = subprocess.run(
-            cmd, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            timeout=STEP_TIMEOUT, check=False,
+            cmd,
+            input=stdin,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=STEP_TIMEOUT,
+            check=False,
         )
         log_file = tmp_path / f"{step}.log"
         log_file.write_text(proc.stdout, encoding="utf-8")
@@ -122,7 +133,5 @@ def test_install_one_by_one_without_demo_then_uninstall(
     assert states(spm_addons) == dict.fromkeys(spm_addons, "uninstalled")
     # What the addons depend on stays; what they created is gone.
     assert states(dependencies) == dict.fromkeys(dependencies, "installed")
-    leftovers = query_one(
-        "SELECT count(*) FROM ir_model_data WHERE module = ANY(%s)", [list(spm_addons)]
-    )
+    leftovers = query_one("SELECT count(*) FROM ir_model_data WHERE module = ANY(%s)", [list(spm_addons)])
     assert leftovers == 0, f"{leftovers} record(s) of the uninstalled addons remain in ir_model_data"

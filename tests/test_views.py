@@ -122,9 +122,7 @@ def test_manifest(addon: Path):
 
     missing = []
     for key in ("data", "demo"):
-        missing += [
-            f"{key}: {name}" for name in manifest.get(key, []) if not (addon / name).is_file()
-        ]
+        missing += [f"{key}: {name}" for name in manifest.get(key, []) if not (addon / name).is_file()]
     for bundle, entries in manifest.get("assets", {}).items():
         for pattern in _asset_paths(bundle, entries):
             # Assets are named from the addons folder; only this repository's are checked.

@@ -24,6 +24,5 @@
     "demo": [
         "demo/spm_quota_demo.xml",
     ],
-    "installable": True,
     "application": True,
 }

@@ -5,15 +5,20 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     is_distributor = fields.Boolean(
-        "Distributor", tracking=True,
+        "Distributor",
+        tracking=True,
         help="Sells on to retailers; its salespersons can be credited on its secondary sales.",
     )
     spm_assignment_ids = fields.One2many(
-        "spm.assignment", "partner_id", string="Sales Credit Assignments",
+        "spm.assignment",
+        "partner_id",
+        string="Sales Credit Assignments",
         context={"active_test": False},
     )
     spm_salesperson_ids = fields.Many2many(
-        "res.users", string="Credited Salespersons", compute="_compute_spm_salesperson_ids",
+        "res.users",
+        string="Credited Salespersons",
+        compute="_compute_spm_salesperson_ids",
         search="_search_spm_salesperson_ids",
     )
 
@@ -27,7 +32,16 @@ class ResPartner(models.Model):
 
     def _search_spm_salesperson_ids(self, operator, value):
         today = fields.Date.context_today(self)
-        return [("spm_assignment_ids", "any", [
-            ("user_id", operator, value), ("date_from", "<=", today),
-            "|", ("date_to", "=", False), ("date_to", ">=", today),
-        ])]
+        return [
+            (
+                "spm_assignment_ids",
+                "any",
+                [
+                    ("user_id", operator, value),
+                    ("date_from", "<=", today),
+                    "|",
+                    ("date_to", "=", False),
+                    ("date_to", ">=", today),
+                ],
+            )
+        ]

@@ -19,30 +19,52 @@ class SpmAssignment(models.Model):
     _rec_name = "partner_id"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Account", required=True, index=True, ondelete="cascade", tracking=True,
+        "res.partner",
+        string="Account",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
         domain=[("parent_id", "=", False)],
         help="A customer or a distributor; always its commercial entity.",
     )
     is_distributor = fields.Boolean(related="partner_id.is_distributor")
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", required=True, index=True, tracking=True,
+        "res.users",
+        string="Salesperson",
+        required=True,
+        index=True,
+        tracking=True,
         domain=[("share", "=", False)],
     )
     business_unit_id = fields.Many2one(
-        "spm.business.unit", index=True, tracking=True,
+        "spm.business.unit",
+        index=True,
+        tracking=True,
         help="Empty means every business unit without an assignment of its own for this account.",
     )
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company,
-        compute="_compute_company_id", store=True, readonly=False, precompute=True,
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
     )
     kind = fields.Selection(
-        [("split", "Team split"), ("overlay", "Overlay")], required=True, default="split", tracking=True,
+        [("split", "Team split"), ("overlay", "Overlay")],
+        required=True,
+        default="split",
+        tracking=True,
         help="A team split shares the credit with the other splits (100 % in all); "
         "an overlay receives full credit on top of the split.",
     )
     share = fields.Float(
-        string="Share (%)", digits=(5, 2), default=100.0, tracking=True,
+        string="Share (%)",
+        digits=(5, 2),
+        default=100.0,
+        tracking=True,
         help="The salesperson's percentage of the credit, for team splits.",
     )
     date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
@@ -51,8 +73,11 @@ class SpmAssignment(models.Model):
 
     _sql_constraints = [
         ("share_range", "CHECK(share >= 0 AND share <= 100)", "A share is a percentage between 0 and 100."),
-        ("dates_order", "CHECK(date_to IS NULL OR date_to >= date_from)",
-         "An assignment cannot end before it starts."),
+        (
+            "dates_order",
+            "CHECK(date_to IS NULL OR date_to >= date_from)",
+            "An assignment cannot end before it starts.",
+        ),
     ]
 
     @api.depends("business_unit_id")
@@ -81,7 +106,9 @@ class SpmAssignment(models.Model):
             what = f"{assignment.share:g} %" if assignment.kind == "split" else _("overlay")
             assignment.display_name = _(
                 "%(account)s: %(salesperson)s (%(what)s)",
-                account=assignment.partner_id.display_name, salesperson=assignment.user_id.name, what=what,
+                account=assignment.partner_id.display_name,
+                salesperson=assignment.user_id.name,
+                what=what,
             )
 
     @api.constrains("partner_id", "business_unit_id", "kind", "share", "date_from", "date_to", "active")
@@ -94,32 +121,45 @@ class SpmAssignment(models.Model):
 
     @api.model
     def _check_split_shares_of_partners(self, partners):
-        assignments = self.sudo().with_context(active_test=True).search([
-            ("partner_id", "in", partners.ids), ("kind", "=", "split"),
-        ])
+        assignments = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    ("partner_id", "in", partners.ids),
+                    ("kind", "=", "split"),
+                ]
+            )
+        )
         by_partner = defaultdict(lambda: self.sudo().browse())
         for assignment in assignments:
             by_partner[assignment.partner_id] |= assignment
         for partner, splits in by_partner.items():
             units = {a.business_unit_id for a in splits}
             # Days where the set in force can change: every start and every day after an end.
-            bounds = sorted({a.date_from for a in splits} | {a.date_to + timedelta(days=1) for a in splits if a.date_to})
+            bounds = sorted(
+                {a.date_from for a in splits} | {a.date_to + timedelta(days=1) for a in splits if a.date_to}
+            )
             for index, day in enumerate(bounds):
                 for unit in units:
-                    in_force = splits.filtered(lambda a, day=day: a.date_from <= day and (not a.date_to or a.date_to >= day))
+                    in_force = splits.filtered(
+                        lambda a, day=day: a.date_from <= day and (not a.date_to or a.date_to >= day)
+                    )
                     effective = self._effective_splits(in_force, unit)
                     total = sum(effective.mapped("share"))
                     if effective and float_compare(total, 100.0, precision_digits=2):
                         end = bounds[index + 1] - timedelta(days=1) if index + 1 < len(bounds) else None
-                        raise ValidationError(_(
-                            "The team splits of %(partner)s in %(unit)s add up to %(total)s %% from %(start)s "
-                            "to %(end)s; they must add up to exactly 100 %%.",
-                            partner=partner.display_name,
-                            unit=unit.display_name or _("every business unit"),
-                            total=f"{total:g}",
-                            start=format_date(self.env, day),
-                            end=format_date(self.env, end) if end else _("open end"),
-                        ))
+                        raise ValidationError(
+                            _(
+                                "The team splits of %(partner)s in %(unit)s add up to %(total)s %% "
+                                "from %(start)s to %(end)s; they must add up to exactly 100 %%.",
+                                partner=partner.display_name,
+                                unit=unit.display_name or _("every business unit"),
+                                total=f"{total:g}",
+                                start=format_date(self.env, day),
+                                end=format_date(self.env, end) if end else _("open end"),
+                            )
+                        )
 
     @api.model
     def _effective_splits(self, splits_in_force, unit):
@@ -172,7 +212,7 @@ class SpmAssignment(models.Model):
         for idx, key in enumerate(keys):
             splits = [r for r in rows[idx] if r[2] == "split"]
             own = [r for r in splits if r[4]]
-            for assignment_id, user_id, kind, share, _unit in (own or splits):
+            for assignment_id, user_id, kind, share, _unit in own or splits:
                 result[key].append(Share(user_id, share, kind, assignment_id))
             for assignment_id, user_id, kind, _share, _unit in rows[idx]:
                 if kind == "overlay":

@@ -17,15 +17,19 @@ class SpmBusinessUnit(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     manager_id = fields.Many2one(
-        "res.users", string="Manager", tracking=True, domain=[("share", "=", False)],
+        "res.users",
+        tracking=True,
+        domain=[("share", "=", False)],
         help="Manages the unit's assignments and quotas, and receives its credit issues.",
     )
     product_category_ids = fields.Many2many(
-        "product.category", string="Product Categories",
+        "product.category",
+        string="Product Categories",
         help="Products of these categories, or of their subcategories, belong to this unit.",
     )
     team_ids = fields.Many2many(
-        "crm.team", string="Sales Teams",
+        "crm.team",
+        string="Sales Teams",
         help="Lines whose product matches no unit belong to the unit of the document's sales team.",
     )
     assignment_ids = fields.One2many("spm.assignment", "business_unit_id", string="Assignments")
@@ -34,14 +38,20 @@ class SpmBusinessUnit(models.Model):
     quota_count = fields.Integer(compute="_compute_counts")
 
     _sql_constraints = [
-        ("code_company_uniq", "unique(code, company_id)", "The code of a business unit must be unique per company."),
+        (
+            "code_company_uniq",
+            "unique(code, company_id)",
+            "The code of a business unit must be unique per company.",
+        ),
     ]
 
     def _compute_counts(self):
         for field, model in (("assignment_count", "spm.assignment"), ("quota_count", "spm.quota")):
-            counts = dict(self.env[model]._read_group(
-                [("business_unit_id", "in", self.ids)], ["business_unit_id"], ["__count"]
-            ))
+            counts = dict(
+                self.env[model]._read_group(
+                    [("business_unit_id", "in", self.ids)], ["business_unit_id"], ["__count"]
+                )
+            )
             for unit in self:
                 unit[field] = counts.get(unit, 0)
 
@@ -50,21 +60,28 @@ class SpmBusinessUnit(models.Model):
         """A category or a team belongs to one active unit per company, so that
         every line resolves to exactly one unit."""
         for unit in self.filtered("active"):
-            others = self.search([
-                ("id", "!=", unit.id), ("company_id", "=", unit.company_id.id),
-            ])
+            others = self.search(
+                [
+                    ("id", "!=", unit.id),
+                    ("company_id", "=", unit.company_id.id),
+                ]
+            )
             shared_categories = unit.product_category_ids & others.product_category_ids
             if shared_categories:
-                raise ValidationError(_(
-                    "The product category %(category)s already belongs to another business unit.",
-                    category=shared_categories[0].display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The product category %(category)s already belongs to another business unit.",
+                        category=shared_categories[0].display_name,
+                    )
+                )
             shared_teams = unit.team_ids & others.team_ids
             if shared_teams:
-                raise ValidationError(_(
-                    "The sales team %(team)s already belongs to another business unit.",
-                    team=shared_teams[0].display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "The sales team %(team)s already belongs to another business unit.",
+                        team=shared_teams[0].display_name,
+                    )
+                )
 
     @api.model
     def _resolve_business_units(self, products, teams, companies):

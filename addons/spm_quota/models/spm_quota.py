@@ -21,33 +21,56 @@ class SpmQuota(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     user_id = fields.Many2one(
-        "res.users", string="Salesperson", index=True, tracking=True, domain=[("share", "=", False)],
+        "res.users",
+        string="Salesperson",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
         help="Empty for the quota of the whole business unit.",
     )
     business_unit_id = fields.Many2one("spm.business.unit", required=True, index=True, tracking=True)
     company_id = fields.Many2one(related="business_unit_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
-    date_from = fields.Date("From", required=True, tracking=True,
-                            default=lambda self: fields.Date.context_today(self).replace(month=1, day=1))
-    date_to = fields.Date("To", required=True, tracking=True,
-                          default=lambda self: fields.Date.context_today(self).replace(month=12, day=31))
-    amount = fields.Monetary(tracking=True, help="In company currency; in draft it follows the monthly lines.")
+    date_from = fields.Date(
+        "From",
+        required=True,
+        tracking=True,
+        default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
+    )
+    date_to = fields.Date(
+        "To",
+        required=True,
+        tracking=True,
+        default=lambda self: fields.Date.context_today(self).replace(month=12, day=31),
+    )
+    amount = fields.Monetary(
+        tracking=True, help="In company currency; in draft it follows the monthly lines."
+    )
     seasonality_profile_id = fields.Many2one(
-        "spm.seasonality.profile", required=True, tracking=True,
+        "spm.seasonality.profile",
+        required=True,
+        tracking=True,
         default=lambda self: self.env.ref("spm_quota.spm_seasonality_profile_flat", raise_if_not_found=False),
     )
     line_ids = fields.One2many("spm.quota.line", "quota_id", string="Monthly Quotas", copy=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("confirmed", "Confirmed")], default="draft", required=True, tracking=True,
+        [("draft", "Draft"), ("confirmed", "Confirmed")],
+        default="draft",
+        required=True,
+        tracking=True,
         copy=False,
     )
     # Bottom-up view of a unit quota: what the salespersons' quotas add up to.
     salesperson_amount = fields.Monetary(
-        "Salespersons' Quotas", compute="_compute_salesperson_amount",
+        "Salespersons' Quotas",
+        compute="_compute_salesperson_amount",
         help="Sum of the salespersons' quotas of the unit over the same period.",
     )
-    gap_amount = fields.Monetary("Gap", compute="_compute_salesperson_amount",
-                                 help="Unit quota not yet covered by salespersons' quotas.")
+    gap_amount = fields.Monetary(
+        "Gap",
+        compute="_compute_salesperson_amount",
+        help="Unit quota not yet covered by salespersons' quotas.",
+    )
 
     _sql_constraints = [
         ("amount_positive", "CHECK(amount >= 0)", "A quota cannot be negative."),
@@ -58,8 +81,10 @@ class SpmQuota(models.Model):
         for quota in self:
             owner = quota.user_id.name or quota.business_unit_id.name or ""
             if quota.date_from and quota.date_to:
-                period = f"{format_date(self.env, quota.date_from, date_format='MMM y')} - " \
-                         f"{format_date(self.env, quota.date_to, date_format='MMM y')}"
+                period = (
+                    f"{format_date(self.env, quota.date_from, date_format='MMM y')} - "
+                    f"{format_date(self.env, quota.date_to, date_format='MMM y')}"
+                )
             else:
                 period = ""
             quota.name = f"{owner} {period}".strip()
@@ -70,10 +95,14 @@ class SpmQuota(models.Model):
                 quota.salesperson_amount = quota.gap_amount = 0.0
                 continue
             # Managers and administrators read every quota of the unit.
-            quotas = self.sudo().search([
-                ("business_unit_id", "=", quota.business_unit_id.id), ("user_id", "!=", False),
-                ("date_from", ">=", quota.date_from), ("date_to", "<=", quota.date_to),
-            ])
+            quotas = self.sudo().search(
+                [
+                    ("business_unit_id", "=", quota.business_unit_id.id),
+                    ("user_id", "!=", False),
+                    ("date_from", ">=", quota.date_from),
+                    ("date_to", "<=", quota.date_to),
+                ]
+            )
             quota.salesperson_amount = sum(quotas.mapped("amount"))
             quota.gap_amount = quota.amount - quota.salesperson_amount
 
@@ -90,19 +119,25 @@ class SpmQuota(models.Model):
     @api.constrains("user_id", "business_unit_id", "date_from", "date_to")
     def _check_overlap(self):
         for quota in self:
-            overlapping = self.sudo().search([
-                ("id", "!=", quota.id),
-                ("user_id", "=", quota.user_id.id),
-                ("business_unit_id", "=", quota.business_unit_id.id),
-                ("date_from", "<=", quota.date_to),
-                ("date_to", ">=", quota.date_from),
-            ], limit=1)
+            overlapping = self.sudo().search(
+                [
+                    ("id", "!=", quota.id),
+                    ("user_id", "=", quota.user_id.id),
+                    ("business_unit_id", "=", quota.business_unit_id.id),
+                    ("date_from", "<=", quota.date_to),
+                    ("date_to", ">=", quota.date_from),
+                ],
+                limit=1,
+            )
             if overlapping:
-                raise ValidationError(_(
-                    "%(owner)s already has the quota %(quota)s in %(unit)s for part of this period.",
-                    owner=quota.user_id.name or _("The unit"), quota=overlapping.name,
-                    unit=quota.business_unit_id.name,
-                ))
+                raise ValidationError(
+                    _(
+                        "%(owner)s already has the quota %(quota)s in %(unit)s for part of this period.",
+                        owner=quota.user_id.name or _("The unit"),
+                        quota=overlapping.name,
+                        unit=quota.business_unit_id.name,
+                    )
+                )
 
     def _months(self):
         """The first day of each month of the period."""
@@ -117,7 +152,10 @@ class SpmQuota(models.Model):
         """One2many commands replacing the monthly lines by the amount spread
         over the period's months in proportion to the profile's weights."""
         self.ensure_one()
-        if not (self.date_from and self.date_to and self.seasonality_profile_id) or self.date_to < self.date_from:
+        if (
+            not (self.date_from and self.date_to and self.seasonality_profile_id)
+            or self.date_to < self.date_from
+        ):
             return []
         months = self._months()
         weights = self.seasonality_profile_id._get_month_weights()
@@ -125,7 +163,8 @@ class SpmQuota(models.Model):
             self.amount or 0.0, [weights[m.month] for m in months], self.currency_id.rounding or 0.01
         )
         return [Command.clear()] + [
-            Command.create({"month": month, "amount": amount}) for month, amount in zip(months, amounts, strict=True)
+            Command.create({"month": month, "amount": amount})
+            for month, amount in zip(months, amounts, strict=True)
         ]
 
     @api.onchange("amount", "date_from", "date_to", "seasonality_profile_id")
@@ -152,8 +191,11 @@ class SpmQuota(models.Model):
         if self.env.context.get("spm_quota_syncing"):
             return super().write(vals)
         confirmed = self.filtered(lambda q: q.state == "confirmed")
-        if confirmed and (DISTRIBUTION_FIELDS | {"line_ids", "user_id", "business_unit_id"}) & set(vals) \
-                and vals.get("state") != "draft":
+        if (
+            confirmed
+            and (DISTRIBUTION_FIELDS | {"line_ids", "user_id", "business_unit_id"}) & set(vals)
+            and vals.get("state") != "draft"
+        ):
             raise UserError(_("Reset the quota %s to draft before changing it.", confirmed[0].name))
         result = super().write(vals)
         if "line_ids" in vals:

@@ -30,8 +30,9 @@ class SpmQuotaLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if self.filtered(lambda line: line.quota_id.state == "confirmed") \
-                and not self.env.context.get("spm_quota_syncing"):
+        if self.filtered(lambda line: line.quota_id.state == "confirmed") and not self.env.context.get(
+            "spm_quota_syncing"
+        ):
             raise UserError(_("The monthly lines of a confirmed quota cannot be changed."))
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)

@@ -30,7 +30,8 @@ class SpmSeasonalityProfile(models.Model):
     weight_11 = fields.Float("November", default=1.0, tracking=True)
     weight_12 = fields.Float("December", default=1.0, tracking=True)
     history_business_unit_id = fields.Many2one(
-        "spm.business.unit", string="Learn from Unit",
+        "spm.business.unit",
+        string="Learn from Unit",
         help="The business unit whose invoiced sales give the monthly weights.",
     )
     history_years = fields.Integer("Years of History", default=2)
@@ -39,10 +40,12 @@ class SpmSeasonalityProfile(models.Model):
     def _check_weights(self):
         for profile in self:
             if any(profile[name] <= 0 for name in MONTH_FIELDS):
-                raise ValidationError(_(
-                    "Every month of the seasonality profile %(profile)s needs a positive weight.",
-                    profile=profile.display_name,
-                ))
+                raise ValidationError(
+                    _(
+                        "Every month of the seasonality profile %(profile)s needs a positive weight.",
+                        profile=profile.display_name,
+                    )
+                )
 
     def _get_month_weights(self):
         """Return the normalised weights, keyed by month number 1 to 12."""
@@ -68,7 +71,9 @@ class SpmSeasonalityProfile(models.Model):
                 team_domain = [("team_id", "in", unit.team_ids.ids)]
                 unit_domain = ["|", *unit_domain, *team_domain] if unit_domain else team_domain
             if not unit_domain:
-                raise UserError(_("The business unit %s has no product categories nor sales teams.", unit.name))
+                raise UserError(
+                    _("The business unit %s has no product categories nor sales teams.", unit.name)
+                )
             groups = self.env["account.invoice.report"]._read_group(
                 [
                     ("company_id", "=", unit.company_id.id),
@@ -86,19 +91,26 @@ class SpmSeasonalityProfile(models.Model):
                 by_month[month_start.month] += amount
             total = sum(by_month.values())
             if total <= 0:
-                raise UserError(_(
-                    "%(unit)s has no invoiced sales in the last %(years)s years to learn from.",
-                    unit=unit.name, years=profile.history_years,
-                ))
+                raise UserError(
+                    _(
+                        "%(unit)s has no invoiced sales in the last %(years)s years to learn from.",
+                        unit=unit.name,
+                        years=profile.history_years,
+                    )
+                )
             # A month without sales keeps a small weight: weights must stay positive.
             floor = total / 1000.0
-            profile.write({
-                name: round(max(by_month[month], floor) / total * 100.0, 4)
-                for month, name in enumerate(MONTH_FIELDS, start=1)
-            })
-            profile.message_post(body=_(
-                "Weights learnt from the invoiced sales of %(unit)s since %(date)s.",
-                unit=unit.name, date=date_from,
-            ))
+            profile.write(
+                {
+                    name: round(max(by_month[month], floor) / total * 100.0, 4)
+                    for month, name in enumerate(MONTH_FIELDS, start=1)
+                }
+            )
+            profile.message_post(
+                body=_(
+                    "Weights learnt from the invoiced sales of %(unit)s since %(date)s.",
+                    unit=unit.name,
+                    date=date_from,
+                )
+            )
         return True
-

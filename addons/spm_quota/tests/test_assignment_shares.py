@@ -17,11 +17,15 @@ class TestAssignmentShares(SpmQuotaCase):
         self.assertIn("01/01/2026", message)
 
     def test_team_split_saved_together(self):
-        self.customer.write({"spm_assignment_ids": [
-            Command.create({"user_id": self.sales_a.id, "share": 50.0, "date_from": "2026-01-01"}),
-            Command.create({"user_id": self.sales_b.id, "share": 30.0, "date_from": "2026-01-01"}),
-            Command.create({"user_id": self.sales_c.id, "share": 20.0, "date_from": "2026-01-01"}),
-        ]})
+        self.customer.write(
+            {
+                "spm_assignment_ids": [
+                    Command.create({"user_id": self.sales_a.id, "share": 50.0, "date_from": "2026-01-01"}),
+                    Command.create({"user_id": self.sales_b.id, "share": 30.0, "date_from": "2026-01-01"}),
+                    Command.create({"user_id": self.sales_c.id, "share": 20.0, "date_from": "2026-01-01"}),
+                ]
+            }
+        )
         self.assertEqual(len(self.customer.spm_assignment_ids), 3)
         self.assertEqual(sum(self.customer.spm_assignment_ids.mapped("share")), 100.0)
 
@@ -61,10 +65,14 @@ class TestAssignmentShares(SpmQuotaCase):
             first.share = 50.0
 
     def test_archiving_part_of_a_split_is_refused(self):
-        self.customer.write({"spm_assignment_ids": [
-            Command.create({"user_id": self.sales_a.id, "share": 50.0, "date_from": "2026-01-01"}),
-            Command.create({"user_id": self.sales_b.id, "share": 50.0, "date_from": "2026-01-01"}),
-        ]})
+        self.customer.write(
+            {
+                "spm_assignment_ids": [
+                    Command.create({"user_id": self.sales_a.id, "share": 50.0, "date_from": "2026-01-01"}),
+                    Command.create({"user_id": self.sales_b.id, "share": 50.0, "date_from": "2026-01-01"}),
+                ]
+            }
+        )
         first, second = self.customer.spm_assignment_ids
         with self.assertRaises(ValidationError):
             first.active = False

@@ -13,9 +13,13 @@ class TestBusinessUnitResolver(SpmQuotaCase):
         return self.env["product.product"].create({"name": f"P {categ.name}", "categ_id": categ.id})
 
     def test_most_specific_category_wins(self):
-        generics_unit = self.env["spm.business.unit"].create({
-            "name": "Generics", "code": "GEN", "product_category_ids": [(6, 0, self.categ_generics.ids)],
-        })
+        generics_unit = self.env["spm.business.unit"].create(
+            {
+                "name": "Generics",
+                "code": "GEN",
+                "product_category_ids": [(6, 0, self.categ_generics.ids)],
+            }
+        )
         products = self._product(self.categ_generics) | self._product(self.categ_pharma)
         Unit = self.env["spm.business.unit"]
         units = Unit._resolve_business_units(products, [self.team_pharma] * 2, [self.company] * 2)
@@ -37,9 +41,13 @@ class TestBusinessUnitResolver(SpmQuotaCase):
 
     def test_category_in_one_unit_only(self):
         with self.assertRaises(ValidationError):
-            self.env["spm.business.unit"].create({
-                "name": "Dup", "code": "DUP", "product_category_ids": [(6, 0, self.categ_pharma.ids)],
-            })
+            self.env["spm.business.unit"].create(
+                {
+                    "name": "Dup",
+                    "code": "DUP",
+                    "product_category_ids": [(6, 0, self.categ_pharma.ids)],
+                }
+            )
 
     def test_code_unique_per_company(self):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():

@@ -11,9 +11,15 @@ class TestQuotaAccess(SpmQuotaCase):
         super().setUpClass()
         Quota = cls.env["spm.quota"]
         vals = {"date_from": "2026-01-01", "date_to": "2026-12-31", "amount": 1200.0}
-        cls.quota_a = Quota.create({**vals, "user_id": cls.sales_a.id, "business_unit_id": cls.unit_pharma.id})
-        cls.quota_b = Quota.create({**vals, "user_id": cls.sales_b.id, "business_unit_id": cls.unit_pharma.id})
-        cls.quota_consumer = Quota.create({**vals, "user_id": cls.sales_a.id, "business_unit_id": cls.unit_consumer.id})
+        cls.quota_a = Quota.create(
+            {**vals, "user_id": cls.sales_a.id, "business_unit_id": cls.unit_pharma.id}
+        )
+        cls.quota_b = Quota.create(
+            {**vals, "user_id": cls.sales_b.id, "business_unit_id": cls.unit_pharma.id}
+        )
+        cls.quota_consumer = Quota.create(
+            {**vals, "user_id": cls.sales_a.id, "business_unit_id": cls.unit_consumer.id}
+        )
         cls._assign(cls.customer, cls.sales_a, 100.0, unit=cls.unit_pharma)
         cls._assign(cls.customer, cls.sales_b, 100.0, unit=cls.unit_consumer)
 
@@ -41,10 +47,15 @@ class TestQuotaAccess(SpmQuotaCase):
         with self.assertRaises(AccessError):
             self.quota_consumer.with_user(self.manager_pharma).write({"amount": 1.0})
         with self.assertRaises(AccessError):
-            self.env["spm.quota"].with_user(self.manager_pharma).create({
-                "user_id": self.sales_b.id, "business_unit_id": self.unit_consumer.id,
-                "date_from": "2027-01-01", "date_to": "2027-12-31", "amount": 5.0,
-            })
+            self.env["spm.quota"].with_user(self.manager_pharma).create(
+                {
+                    "user_id": self.sales_b.id,
+                    "business_unit_id": self.unit_consumer.id,
+                    "date_from": "2027-01-01",
+                    "date_to": "2027-12-31",
+                    "amount": 5.0,
+                }
+            )
 
     def test_admin_edits_every_unit(self):
         self.quota_consumer.with_user(self.admin).write({"amount": 600.0})
@@ -52,5 +63,9 @@ class TestQuotaAccess(SpmQuotaCase):
 
     def test_multi_company(self):
         other_company = self.env["res.company"].create({"name": "Other SPM Co"})
-        other_unit = self.env["spm.business.unit"].create({"name": "Elsewhere", "code": "ELS", "company_id": other_company.id})
-        self.assertFalse(self.env["spm.business.unit"].with_user(self.admin).search([("id", "=", other_unit.id)]))
+        other_unit = self.env["spm.business.unit"].create(
+            {"name": "Elsewhere", "code": "ELS", "company_id": other_company.id}
+        )
+        self.assertFalse(
+            self.env["spm.business.unit"].with_user(self.admin).search([("id", "=", other_unit.id)])
+        )

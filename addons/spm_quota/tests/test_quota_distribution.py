@@ -12,17 +12,27 @@ class TestQuotaDistribution(SpmQuotaCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.profile = cls.env["spm.seasonality.profile"].create({
-            "name": "Winter", **{f"weight_{m:02d}": w for m, w in enumerate(
-                [13, 12, 10, 7, 6, 5, 5, 5, 7, 9, 10, 11], start=1)},
-        })
+        cls.profile = cls.env["spm.seasonality.profile"].create(
+            {
+                "name": "Winter",
+                **{
+                    f"weight_{m:02d}": w
+                    for m, w in enumerate([13, 12, 10, 7, 6, 5, 5, 5, 7, 9, 10, 11], start=1)
+                },
+            }
+        )
 
     def _quota(self, date_from, date_to, amount, profile=None, user=None):
-        return self.env["spm.quota"].create({
-            "user_id": (user or self.sales_a).id, "business_unit_id": self.unit_pharma.id,
-            "date_from": date_from, "date_to": date_to, "amount": amount,
-            "seasonality_profile_id": (profile or self.profile).id,
-        })
+        return self.env["spm.quota"].create(
+            {
+                "user_id": (user or self.sales_a).id,
+                "business_unit_id": self.unit_pharma.id,
+                "date_from": date_from,
+                "date_to": date_to,
+                "amount": amount,
+                "seasonality_profile_id": (profile or self.profile).id,
+            }
+        )
 
     def _amounts(self, quota):
         return [(line.month, line.amount) for line in quota.line_ids.sorted("month")]
@@ -45,10 +55,17 @@ class TestQuotaDistribution(SpmQuotaCase):
         # January, whose exact share (130000.2 cents) has the largest remainder.
         quota = self._quota("2026-10-01", "2027-03-31", 6500.01)
         amounts = self._amounts(quota)
-        self.assertEqual([m for m, _a in amounts], [
-            date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1),
-            date(2027, 1, 1), date(2027, 2, 1), date(2027, 3, 1),
-        ])
+        self.assertEqual(
+            [m for m, _a in amounts],
+            [
+                date(2026, 10, 1),
+                date(2026, 11, 1),
+                date(2026, 12, 1),
+                date(2027, 1, 1),
+                date(2027, 2, 1),
+                date(2027, 3, 1),
+            ],
+        )
         self.assertEqual([a for _m, a in amounts], [900.0, 1000.0, 1100.0, 1300.01, 1200.0, 1000.0])
         self.assertEqual(round(sum(a for _m, a in amounts), 2), 6500.01)
 

@@ -14,15 +14,20 @@ class SpmAssignmentReassign(models.TransientModel):
     _description = "Reassign Accounts"
 
     from_user_id = fields.Many2one(
-        "res.users", string="From Salesperson", domain=[("share", "=", False)],
+        "res.users",
+        string="From Salesperson",
+        domain=[("share", "=", False)],
         help="Move this salesperson's share of the accounts (all their accounts when none are chosen).",
     )
     partner_ids = fields.Many2many(
-        "res.partner", string="Accounts", domain=[("parent_id", "=", False)],
+        "res.partner",
+        string="Accounts",
+        domain=[("parent_id", "=", False)],
         help="Move these accounts; empty with a salesperson chosen means every account of theirs.",
     )
     business_unit_id = fields.Many2one(
-        "spm.business.unit", help="Only the assignments of this unit; empty for every assignment.",
+        "spm.business.unit",
+        help="Only the assignments of this unit; empty for every assignment.",
     )
     date = fields.Date("Effective From", required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("spm.assignment.reassign.line", "wizard_id", string="New Salespersons")
@@ -30,7 +35,9 @@ class SpmAssignmentReassign(models.TransientModel):
     def _assignments_to_move(self):
         domain = [
             ("kind", "=", "split"),
-            "|", ("date_to", "=", False), ("date_to", ">=", self.date),
+            "|",
+            ("date_to", "=", False),
+            ("date_to", ">=", self.date),
         ]
         if self.from_user_id:
             domain.append(("user_id", "=", self.from_user_id.id))
@@ -62,16 +69,18 @@ class SpmAssignmentReassign(models.TransientModel):
         for (partner, unit, date_to), assignments in groups.items():
             moved_share = sum(assignments.mapped("share"))
             for line in self.line_ids:
-                new_vals.append({
-                    "partner_id": partner.id,
-                    "business_unit_id": unit.id,
-                    "company_id": assignments[0].company_id.id,
-                    "user_id": line.user_id.id,
-                    "kind": "split",
-                    "share": moved_share * line.share / 100.0,
-                    "date_from": self.date,
-                    "date_to": date_to,
-                })
+                new_vals.append(
+                    {
+                        "partner_id": partner.id,
+                        "business_unit_id": unit.id,
+                        "company_id": assignments[0].company_id.id,
+                        "user_id": line.user_id.id,
+                        "kind": "split",
+                        "share": moved_share * line.share / 100.0,
+                        "date_from": self.date,
+                        "date_to": date_to,
+                    }
+                )
         starting_later = moving.filtered(lambda a: a.date_from >= self.date)
         (moving - starting_later).with_context(spm_defer_share_check=True).write(
             {"date_to": self.date - timedelta(days=1)}
@@ -80,10 +89,13 @@ class SpmAssignmentReassign(models.TransientModel):
         new = Assignment.create(new_vals)
         self.env["spm.assignment"]._check_split_shares_of_partners(moving.partner_id)
         for partner in moving.partner_id:
-            partner.message_post(body=_(
-                "Accounts reassigned from %(date)s to %(users)s.",
-                date=fields.Date.to_string(self.date), users=", ".join(self.line_ids.user_id.mapped("name")),
-            ))
+            partner.message_post(
+                body=_(
+                    "Accounts reassigned from %(date)s to %(users)s.",
+                    date=fields.Date.to_string(self.date),
+                    users=", ".join(self.line_ids.user_id.mapped("name")),
+                )
+            )
         return {
             "type": "ir.actions.act_window",
             "name": _("New assignments"),
@@ -98,7 +110,9 @@ class SpmAssignmentReassignLine(models.TransientModel):
     _description = "Reassign Accounts: New Salesperson"
 
     wizard_id = fields.Many2one("spm.assignment.reassign", required=True, ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, domain=[("share", "=", False)])
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, domain=[("share", "=", False)]
+    )
     share = fields.Float("Share (%)", digits=(5, 2), default=100.0)
 
     @api.constrains("share")

@@ -22,9 +22,11 @@ class SpmQuotaSplit(models.TransientModel):
         quota = self.env["spm.quota"].browse(values.get("quota_id"))
         if quota and "line_ids" in fields_list:
             # Suggest the unit's salespersons: those with an assignment in it.
-            users = self.env["spm.assignment"].search(
-                [("business_unit_id", "=", quota.business_unit_id.id)]
-            ).user_id
+            users = (
+                self.env["spm.assignment"]
+                .search([("business_unit_id", "=", quota.business_unit_id.id)])
+                .user_id
+            )
             if users:
                 shares = allocate_amount(100.0, [1] * len(users))
                 values["line_ids"] = [
@@ -44,18 +46,22 @@ class SpmQuotaSplit(models.TransientModel):
         if len(self.line_ids.user_id) != len(self.line_ids):
             raise UserError(_("Each salesperson appears once."))
         unit_quota = self.quota_id
-        amounts = allocate_amount(unit_quota.amount, self.line_ids.mapped("share"), unit_quota.currency_id.rounding)
-        quotas = self.env["spm.quota"].create([
-            {
-                "user_id": line.user_id.id,
-                "business_unit_id": unit_quota.business_unit_id.id,
-                "date_from": unit_quota.date_from,
-                "date_to": unit_quota.date_to,
-                "amount": amount,
-                "seasonality_profile_id": unit_quota.seasonality_profile_id.id,
-            }
-            for line, amount in zip(self.line_ids, amounts, strict=True)
-        ])
+        amounts = allocate_amount(
+            unit_quota.amount, self.line_ids.mapped("share"), unit_quota.currency_id.rounding
+        )
+        quotas = self.env["spm.quota"].create(
+            [
+                {
+                    "user_id": line.user_id.id,
+                    "business_unit_id": unit_quota.business_unit_id.id,
+                    "date_from": unit_quota.date_from,
+                    "date_to": unit_quota.date_to,
+                    "amount": amount,
+                    "seasonality_profile_id": unit_quota.seasonality_profile_id.id,
+                }
+                for line, amount in zip(self.line_ids, amounts, strict=True)
+            ]
+        )
         unit_quota.message_post(body=_("Split among %s.", ", ".join(self.line_ids.user_id.mapped("name"))))
         return {
             "type": "ir.actions.act_window",
@@ -71,5 +77,7 @@ class SpmQuotaSplitLine(models.TransientModel):
     _description = "Split a Unit Quota: Salesperson"
 
     wizard_id = fields.Many2one("spm.quota.split", required=True, ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="Salesperson", required=True, domain=[("share", "=", False)])
+    user_id = fields.Many2one(
+        "res.users", string="Salesperson", required=True, domain=[("share", "=", False)]
+    )
     share = fields.Float("Share (%)", digits=(5, 2))

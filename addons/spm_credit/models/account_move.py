@@ -1,0 +1,90 @@
+from collections import Counter
+
+from odoo import _, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    spm_credit_line_ids = fields.One2many("spm.credit.line", "move_id", string="Sales Credit")
+    spm_credit_issue_count = fields.Integer(compute="_compute_spm_credit_issue_count")
+    spm_credit_count = fields.Integer(compute="_compute_spm_credit_issue_count")
+
+    def _compute_spm_credit_issue_count(self):
+        issues = Counter(
+            issue.document_ref.id
+            for issue in self.env["spm.credit.issue"]
+            .sudo()
+            .search(
+                [
+                    ("document_ref", "in", [f"account.move,{record_id}" for record_id in self.ids]),
+                    ("state", "=", "open"),
+                ]
+            )
+        )
+        credits = dict(
+            self.env["spm.credit.line"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
+        )
+        for move in self:
+            move.spm_credit_issue_count = issues[move.id]
+            move.spm_credit_count = credits.get(move, 0)
+
+    def _spm_sync_credit(self):
+        """Credit the customer invoices' lines, and the order lines they invoice
+        (order-basis units confirm provisional credit as it is invoiced)."""
+        invoices = self.filtered(lambda m: m.is_sale_document(include_receipts=True))
+        if not invoices:
+            return
+        lines = invoices.invoice_line_ids._spm_creditable()
+        Credit = self.env["spm.credit.line"]
+        Credit._sync_credit(lines)
+        sale_lines = lines.sale_line_ids
+        if sale_lines:
+            Credit._sync_credit(sale_lines._spm_creditable())
+        Credit._sync_collected(invoices)
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._spm_sync_credit()
+        return posted
+
+    def button_draft(self):
+        result = super().button_draft()
+        self._spm_sync_credit()
+        return result
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self._spm_sync_credit()
+        return result
+
+    def action_spm_recompute_credit(self):
+        """Credit the invoice again after its assignments or units were fixed."""
+        self._spm_sync_credit()
+        return True
+
+    def action_view_spm_credit(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_line_action")
+        sale_lines = self.invoice_line_ids.sale_line_ids
+        action["domain"] = ["|", ("move_id", "=", self.id), ("sale_line_id", "in", sale_lines.ids)]
+        action["context"] = {}
+        return action
+
+    def action_view_spm_credit_issues(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_issue_action")
+        action["domain"] = [("document_ref", "=", f"account.move,{self.id}")]
+        action["context"] = {}
+        return action
+
+    def action_spm_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit missing or wrong"),
+            "res_model": "spm.credit.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_document_ref": f"account.move,{self.id}"},
+        }

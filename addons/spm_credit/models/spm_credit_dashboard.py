@@ -1,0 +1,184 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+PERIODS = ("month", "quarter", "year")
+
+
+class SpmCreditDashboard(models.AbstractModel):
+    """The figures of the Performance dashboard, read from the monthly credit
+    aggregate and the monthly quotas only: whatever the number of credit lines,
+    the dashboard costs the same handful of grouped queries."""
+
+    _name = "spm.credit.dashboard"
+    _description = "SPM Performance Dashboard"
+
+    @api.readonly
+    @api.model
+    def get_dashboard_data(self, period="month", user_id=None):
+        """Return everything the dashboard shows, as of today.
+
+        :param str period: ``month``, ``quarter`` or ``year``: the period the
+            gauge and the team ranking are about
+        :param int user_id: the salesperson whose performance to show; only
+            managers (for their units), accountants and SPM administrators may
+            ask for someone else than themselves
+        :return: a dict with
+
+            * ``user``: ``{id, name}`` of the salesperson shown
+            * ``performance``: per period (``month``, ``quarter`` to date,
+              ``year`` to date, each through the current month), the
+              ``target``, ``achieved``, ``collected`` and ``attainment`` (%)
+            * ``trend``: the 12 months of the year with the same figures
+            * ``teams``: for managers and administrators, each business unit
+              they manage with its salespersons ranked by attainment over
+              ``period`` and the unit's totals; empty for others
+            * ``user_ids``: every salesperson whose figures are shown, so that
+              the client refreshes only on their credit changes
+        """
+        if period not in PERIODS:
+            raise UserError(_("Unknown dashboard period %(period)s.", period=period))
+        return self._get_dashboard_data(period, user_id, fields.Date.context_today(self))
+
+    @api.model
+    def _get_dashboard_data(self, period, user_id, today):
+        me = self.env.user
+        is_admin = me.has_group("spm_quota.group_spm_admin")
+        sees_all = is_admin or me.has_group("spm_credit.group_spm_accountant")
+        Unit = self.env["spm.business.unit"]
+        if is_admin:
+            team_units = Unit.search([("company_id", "in", self.env.companies.ids)])
+        elif me.has_group("spm_quota.group_spm_manager"):
+            team_units = Unit.search([("manager_id", "=", me.id), ("company_id", "in", self.env.companies.ids)])
+        else:
+            team_units = Unit
+
+        user = self.env["res.users"].browse(int(user_id)) if user_id else me
+        unit_domain = []
+        if user != me:
+            if not (sees_all or team_units):
+                raise AccessError(_("You can only see your own sales performance."))
+            if not sees_all:
+                # A manager sees a salesperson's figures in the units they manage only.
+                unit_domain = [("business_unit_id", "in", team_units.ids)]
+
+        year_start = today.replace(month=1, day=1)
+        month_start = today.replace(day=1)
+        quarter_start = month_start - relativedelta(months=(month_start.month - 1) % 3)
+        months = [year_start + relativedelta(months=i) for i in range(12)]
+        per_month = self._figures_by_month(
+            [("user_id", "=", user.id), *unit_domain], year_start, months[-1],
+        )
+        trend = [
+            {"month": fields.Date.to_string(month),
+             "label": format_date(self.env, month, date_format="MMM"),
+             **self._with_attainment(per_month[month])}
+            for month in months
+        ]
+        starts = {"month": month_start, "quarter": quarter_start, "year": year_start}
+        performance = {}
+        for name, start in starts.items():
+            totals = self._sum_figures(per_month[m] for m in months if start <= m <= month_start)
+            performance[name] = {
+                "date_from": fields.Date.to_string(start),
+                "label": self._period_label(name, start, month_start),
+                **self._with_attainment(totals),
+            }
+        teams = self._team_figures(team_units, starts[period], month_start) if team_units else []
+        shown_users = {user.id} | {member["user_id"] for team in teams for member in team["members"]}
+        return {
+            "user": {"id": user.id, "name": user.name},
+            "is_self": user == me,
+            "period": period,
+            "today": fields.Date.to_string(today),
+            "currency_id": self.env.company.currency_id.id,
+            "performance": performance,
+            "year_target": sum(per_month[m]["target"] for m in months),
+            "trend": trend,
+            "is_manager": bool(team_units),
+            "teams": teams,
+            "user_ids": sorted(shown_users),
+        }
+
+    @api.model
+    def _figures_by_month(self, domain, date_from, date_to):
+        """{month: {target, achieved, collected}} between two month starts,
+        in two grouped queries."""
+        result = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
+        period = [("month", ">=", date_from), ("month", "<=", date_to),
+                  ("company_id", "in", self.env.companies.ids)]
+        for month, amount, collected in self.env["spm.credit.monthly"]._read_group(
+            domain + period, ["month:month"], ["amount:sum", "amount_collected:sum"],
+        ):
+            result[month]["achieved"] += amount
+            result[month]["collected"] += collected
+        for month, amount in self.env["spm.quota.line"]._read_group(
+            domain + period + [("state", "=", "confirmed")], ["month:month"], ["amount:sum"],
+        ):
+            result[month]["target"] += amount
+        return result
+
+    @api.model
+    def _team_figures(self, units, date_from, date_to):
+        """The salespersons of ``units`` ranked by attainment between two month
+        starts, with the units' totals, in two grouped queries."""
+        domain = [("business_unit_id", "in", units.ids), ("month", ">=", date_from), ("month", "<=", date_to),
+                  ("company_id", "in", self.env.companies.ids)]
+        figures = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
+        for unit, user, amount, collected in self.env["spm.credit.monthly"]._read_group(
+            domain, ["business_unit_id", "user_id"], ["amount:sum", "amount_collected:sum"],
+        ):
+            figures[unit, user]["achieved"] += amount
+            figures[unit, user]["collected"] += collected
+        for unit, user, amount in self.env["spm.quota.line"]._read_group(
+            domain + [("state", "=", "confirmed"), ("user_id", "!=", False)],
+            ["business_unit_id", "user_id"], ["amount:sum"],
+        ):
+            figures[unit, user]["target"] += amount
+        by_unit = defaultdict(list)
+        for (unit, user), values in figures.items():
+            by_unit[unit].append({"user_id": user.id, "name": user.name, **self._with_attainment(values)})
+        teams = []
+        for unit in units:
+            members = sorted(by_unit.get(unit, []),
+                             key=lambda m: (-m["attainment"], -m["achieved"], m["name"] or ""))
+            for rank, member in enumerate(members, start=1):
+                member["rank"] = rank
+            teams.append({
+                "unit_id": unit.id,
+                "name": unit.display_name,
+                "members": members,
+                "totals": self._with_attainment(self._sum_figures(members)),
+            })
+        return teams
+
+    @api.model
+    def _sum_figures(self, rows):
+        totals = {"target": 0.0, "achieved": 0.0, "collected": 0.0}
+        for row in rows:
+            for key in totals:
+                totals[key] += row[key]
+        return totals
+
+    @api.model
+    def _with_attainment(self, values):
+        target = values["target"]
+        return {
+            "target": values["target"],
+            "achieved": values["achieved"],
+            "collected": values["collected"],
+            # No target, no attainment: 0 rather than an infinite percentage.
+            "attainment": round(values["achieved"] * 100.0 / target, 1) if target else 0.0,
+        }
+
+    @api.model
+    def _period_label(self, period, date_from, month_start):
+        if period == "month":
+            return format_date(self.env, month_start, date_format="MMMM y")
+        if period == "quarter":
+            return _("Q%(quarter)s %(year)s", quarter=(date_from.month - 1) // 3 + 1, year=date_from.year)
+        return _("%(year)s to date", year=date_from.year)

@@ -1,0 +1,129 @@
+from odoo import _, api, fields, models
+
+ISSUE_REASONS = [
+    ("no_unit", "No business unit"),
+    ("no_assignment", "No salesperson assigned"),
+    ("incomplete_shares", "Team splits do not add up to 100 %"),
+]
+
+
+class SpmCreditIssue(models.Model):
+    """A document line that could not be credited, until it is."""
+
+    _name = "spm.credit.issue"
+    _description = "SPM Credit Issue"
+    _order = "state, date desc, id desc"
+
+    source_ref = fields.Char(
+        "Source Line", required=True, index=True, readonly=True, help="model,id of the document line"
+    )
+    document_ref = fields.Reference(
+        selection="_selection_document_ref",
+        string="Document",
+        readonly=True,
+        index=True,
+    )
+    origin = fields.Char("Document Number", readonly=True)
+    reason = fields.Selection(ISSUE_REASONS, required=True, readonly=True)
+    business_unit_id = fields.Many2one("spm.business.unit", readonly=True, index=True)
+    partner_id = fields.Many2one("res.partner", string="Account", readonly=True, index=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(readonly=True)
+    date = fields.Date(readonly=True)
+    state = fields.Selection(
+        [("open", "Open"), ("resolved", "Resolved")], default="open", required=True, readonly=True, index=True
+    )
+    resolved_date = fields.Datetime(readonly=True)
+
+    @api.model
+    def _selection_document_ref(self):
+        return [("sale.order", "Sale Order"), ("account.move", "Invoice")]
+
+    @api.model
+    def _sync_issues(self, sources, issues):
+        """Open an issue for each source in ``issues`` {source: (reason, descriptor, unit)}
+        that has none, update the reason of those that have one, and resolve the
+        issues of the other sources."""
+        refs = {source: f"{source._name},{source.id}" for source in sources}
+        current = {
+            issue.source_ref: issue
+            for issue in self.search(
+                [
+                    ("source_ref", "in", list(refs.values())),
+                    ("state", "=", "open"),
+                ]
+            )
+        }
+        to_create, new_by_document = [], {}
+        for source, (reason, desc, unit) in issues.items():
+            issue = current.get(refs[source])
+            if issue:
+                if issue.reason != reason:
+                    issue.reason = reason
+                continue
+            to_create.append(
+                {
+                    "source_ref": refs[source],
+                    "document_ref": f"{desc['document']._name},{desc['document'].id}",
+                    "origin": desc["origin"],
+                    "reason": reason,
+                    "business_unit_id": unit.id,
+                    "partner_id": desc["account"].id,
+                    "product_id": desc["product"].id,
+                    "company_id": desc["company"].id,
+                    "amount": desc["amount"],
+                    "date": desc["date"],
+                }
+            )
+            new_by_document.setdefault(desc["document"], self.env["spm.business.unit"])
+            new_by_document[desc["document"]] |= unit
+        resolved = self.browse([i.id for ref, i in current.items() if ref not in {refs[s] for s in issues}])
+        if resolved:
+            resolved.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+        created = self.create(to_create) if to_create else self.browse()
+        for document, units in new_by_document.items():
+            self._schedule_manager_activity(document, units)
+        return created
+
+    @api.model
+    def _schedule_manager_activity(self, document, units):
+        """One activity per document for each manager of the units concerned
+        (the company's SPM administrators when no unit could be resolved)."""
+        managers = units.manager_id
+        if not managers:
+            managers = self.env.ref("spm_quota.group_spm_admin").users.filtered(
+                lambda u: document.company_id in u.company_ids and not u.share
+            )[:1]
+        activity_type = self.env.ref("spm_credit.mail_activity_type_credit_issue")
+        existing = document.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+        for manager in managers - existing:
+            document.sudo().activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=manager.id,
+                note=_(
+                    "Some lines of %s could not be credited to salespersons. See Sales > Performance > "
+                    "Credit Issues, fix the assignment and press Recompute.",
+                    document.display_name,
+                ),
+            )
+
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.document_ref._name,
+            "res_id": self.document_ref.id,
+            "view_mode": "form",
+        }
+
+    def action_recompute(self):
+        """Credit the documents of these issues again (after fixing assignments)."""
+        documents = {}
+        for issue in self.filtered("document_ref"):
+            document = issue.document_ref
+            documents[document._name] = documents.get(document._name, document.browse()) | document
+        for records in documents.values():
+            records.action_spm_recompute_credit()
+        return True

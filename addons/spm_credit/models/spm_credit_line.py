@@ -1,0 +1,513 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_compare, float_is_zero, format_date
+
+from odoo.addons.spm_quota.tools import allocate_amount
+
+# Fields that state what was credited: frozen once the line's date is locked.
+# amount_collected follows payments and stays writable (see README).
+FROZEN_FIELDS = {
+    "user_id",
+    "business_unit_id",
+    "company_id",
+    "partner_id",
+    "distributor_id",
+    "product_id",
+    "date",
+    "original_date",
+    "amount",
+    "share",
+    "kind",
+    "assignment_id",
+    "basis",
+    "state",
+    "sale_line_id",
+    "move_line_id",
+    "reversed_line_id",
+    "reason",
+    "is_adjustment",
+}
+ENGINE_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+
+
+class SpmCreditLine(models.Model):
+    """One salesperson's credit on one document line, or a manual adjustment.
+
+    Lines are never edited to change history: when the credit of a source
+    changes, its lines are reversed by new negative lines and replaced, so
+    every figure a salesperson ever saw can be traced.
+    """
+
+    _name = "spm.credit.line"
+    _description = "SPM Credit Line"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _rec_name = "origin"
+    # Lines are read-only for everyone; discussing them only needs read access.
+    _mail_post_access = "read"
+
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    business_unit_id = fields.Many2one("spm.business.unit", required=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True)
+    distributor_id = fields.Many2one("res.partner", string="Distributor", index=True, readonly=True)
+    product_id = fields.Many2one("product.product")
+    date = fields.Date(required=True, index=True, default=fields.Date.context_today)
+    month = fields.Date(compute="_compute_month", store=True, index=True)
+    original_date = fields.Date(
+        readonly=True, help="For adjustments: the date of the event, in a locked period."
+    )
+    amount = fields.Monetary(help="Signed, untaxed, in company currency.")
+    amount_collected = fields.Monetary("Collected", readonly=True)
+    share = fields.Float("Share (%)", digits=(5, 2), readonly=True)
+    kind = fields.Selection(
+        [("split", "Team split"), ("overlay", "Overlay"), ("manual", "Manual")],
+        required=True,
+        readonly=True,
+        default="manual",
+    )
+    assignment_id = fields.Many2one("spm.assignment", readonly=True, index="btree_not_null")
+    basis = fields.Selection(
+        [
+            ("order", "Order"),
+            ("invoice", "Invoice"),
+            ("secondary", "Secondary sale"),
+            ("manual", "Adjustment"),
+        ],
+        required=True,
+        readonly=True,
+        default="manual",
+    )
+    state = fields.Selection(
+        [("provisional", "Provisional"), ("confirmed", "Confirmed"), ("reversed", "Reversal")],
+        required=True,
+        readonly=True,
+        default="confirmed",
+        help="Provisional: credited on a confirmed order, not invoiced yet. "
+        "Reversal: cancels the line it corrects.",
+    )
+    sale_line_id = fields.Many2one(
+        "sale.order.line", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    order_id = fields.Many2one("sale.order", readonly=True, index="btree_not_null", ondelete="set null")
+    move_line_id = fields.Many2one(
+        "account.move.line", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", readonly=True, index="btree_not_null", ondelete="set null"
+    )
+    origin = fields.Char("Document", readonly=True)
+    reversed_line_id = fields.Many2one(
+        "spm.credit.line",
+        string="Corrects",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+    )
+    reason = fields.Text()
+    is_adjustment = fields.Boolean("Adjustment", readonly=True)
+
+    @api.depends("date")
+    def _compute_month(self):
+        for line in self:
+            line.month = line.date and line.date.replace(day=1)
+
+    @api.depends("origin", "user_id", "amount")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.origin or _('Adjustment')} - {line.user_id.name or ''}"
+
+    def action_dispute(self):
+        """Raise a dispute on this credit line: an activity for the unit manager."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit missing or wrong"),
+            "res_model": "spm.credit.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_credit_line_id": self.id,
+                "default_business_unit_id": self.business_unit_id.id,
+            },
+        }
+
+    # ------------------------------------------------------------ period lock
+
+    def _check_lock_dates(self, dates_by_company):
+        for company, dates in dates_by_company.items():
+            lock = company.spm_credit_lock_date
+            if lock and any(d and d <= lock for d in dates):
+                raise UserError(
+                    _(
+                        "Sales credit is locked up to %(date)s for %(company)s: credit lines dated "
+                        "in a locked period cannot be created, changed or deleted.",
+                        date=format_date(self.env, lock),
+                        company=company.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("company_id") and vals.get("business_unit_id"):
+                vals["company_id"] = (
+                    self.env["spm.business.unit"].browse(vals["business_unit_id"]).company_id.id
+                )
+        companies = self.env["res.company"].browse(
+            {v.get("company_id") or self.env.company.id for v in vals_list}
+        )
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            by_company[vals.get("company_id") or self.env.company.id].append(
+                fields.Date.to_date(vals.get("date"))
+            )
+        self._check_lock_dates({c: by_company[c.id] for c in companies})
+        for vals in vals_list:
+            if vals.get("basis", "manual") == "manual" and not (vals.get("reason") or "").strip():
+                raise ValidationError(_("A manual adjustment needs a reason."))
+        lines = super().create(vals_list)
+        lines._update_monthly()
+        manual = lines.filtered(lambda line: line.basis == "manual")
+        for line in manual:
+            line.message_post(
+                body=_("Manual adjustment of %(amount)s: %(reason)s", amount=line.amount, reason=line.reason)
+            )
+        lines._notify_credit_update()
+        return lines
+
+    def write(self, vals):
+        if FROZEN_FIELDS & set(vals):
+            if not self.env.context.get("spm_credit_engine"):
+                raise UserError(
+                    _("Credit lines are never edited: add an adjustment or recompute the document.")
+                )
+            self._check_lock_dates(self._dates_by_company())
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_history(self):
+        self._check_lock_dates(self._dates_by_company())
+        raise UserError(_("Credit lines are never deleted: reverse them with an adjustment."))
+
+    def _dates_by_company(self):
+        result = defaultdict(list)
+        for line in self:
+            result[line.company_id].append(line.date)
+        return result
+
+    # ------------------------------------------------------------ aggregates
+
+    def _update_monthly(self, collected_deltas=None):
+        """Add these lines' amounts (or the given collected deltas) to the monthly
+        aggregate in one upsert, so reports never scan the lines."""
+        totals = defaultdict(lambda: [0.0, 0.0, 0])
+        if collected_deltas is None:
+            for line in self:
+                key = (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month)
+                totals[key][0] += line.amount
+                totals[key][1] += line.amount_collected
+                totals[key][2] += 1
+        else:
+            for line, delta in collected_deltas:
+                key = (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month)
+                totals[key][1] += delta
+        if totals:
+            self.env["spm.credit.monthly"]._add(totals)
+
+    def _notify_credit_update(self):
+        """Tell every open dashboard, when the transaction commits, whose figures changed."""
+        if not self:
+            return
+        users = self.user_id | self.business_unit_id.manager_id
+        self.env["bus.bus"]._sendone(
+            self.env.ref("spm_quota.group_spm_salesperson"),
+            "spm_credit_updated",
+            {"user_ids": users.ids, "company_ids": self.company_id.ids},
+        )
+
+    # ------------------------------------------------------------ allocation
+
+    @api.model
+    def _sync_credit(self, sources):
+        """Bring the credit of ``sources`` in line with their documents' state.
+
+        The one allocation used by every event (order confirmation and
+        cancellation, invoice posting, reset and credit notes, secondary
+        billing validation and rejection, and "Recompute"). It works on a
+        whole batch with a constant number of queries:
+
+        1. each source model describes its lines (``_spm_credit_descriptors``)
+           and, per business unit policy, the credit they should carry
+           (``_spm_credit_targets``);
+        2. business units and salespersons' shares are resolved in batch;
+        3. amounts are split over team splits with exact rounding, overlays
+           get the full amount;
+        4. where the existing credit differs, it is reversed and replaced;
+           what cannot be credited is recorded as a credit issue.
+
+        :param sources: a recordset of a credit source model
+                        (``sale.order.line``, ``account.move.line``, ...)
+        :return: the created credit lines
+        """
+        # The flag turns crediting off, to measure its cost or to load history in bulk.
+        if not sources or self.env.context.get("spm_credit_disabled"):
+            return self.browse()
+        Line = self.sudo().with_context(**ENGINE_CONTEXT, spm_credit_engine=True)
+        descriptors = sources._spm_credit_descriptors()
+        units = (
+            self.env["spm.business.unit"]
+            .sudo()
+            ._resolve_business_units(
+                [d["product"] for d in descriptors],
+                [d["team"] for d in descriptors],
+                [d["company"] for d in descriptors],
+            )
+        )
+        targets = sources._spm_credit_targets(descriptors, units)
+        keys = [
+            (d["account"].id, unit.id, d["date"])
+            for d, unit, parts in zip(descriptors, units, targets, strict=True)
+            if unit and parts
+        ]
+        shares = self.env["spm.assignment"].sudo()._get_shares(keys)
+        lock_dates = {d["company"]: d["company"].spm_credit_lock_date for d in descriptors}
+
+        desired, issues = {}, {}
+        for desc, unit, parts in zip(descriptors, units, targets, strict=True):
+            source = desc["source"]
+            if not unit:
+                # Without a unit there is no policy to say whether it earns credit.
+                if desc["creditable"] and not float_is_zero(desc["amount"], precision_digits=2):
+                    issues[source] = ("no_unit", desc, unit)
+                desired[source] = []
+                continue
+            desired[source] = []
+            if not parts:
+                continue
+            key_shares = shares[(desc["account"].id, unit.id, desc["date"])]
+            splits = [s for s in key_shares if s.kind == "split"]
+            if not key_shares:
+                issues[source] = ("no_assignment", desc, unit)
+                continue
+            if splits and float_compare(sum(s.share for s in splits), 100.0, precision_digits=2):
+                issues[source] = ("incomplete_shares", desc, unit)
+                continue
+            rounding = desc["company"].currency_id.rounding
+            for basis, state, amount in parts:
+                split_amounts = allocate_amount(amount, [s.share for s in splits], rounding) if splits else []
+                allocations = list(zip(splits, split_amounts, strict=True)) + [
+                    (s, amount) for s in key_shares if s.kind == "overlay"
+                ]
+                for share, share_amount in allocations:
+                    desired[source].append(
+                        self._credit_line_vals(
+                            desc, unit, share, basis, state, share_amount, lock_dates[desc["company"]]
+                        )
+                    )
+
+        existing = self._active_lines(sources)
+        to_reverse, to_create = self.browse(), []
+        for source, lines_vals in desired.items():
+            current = existing.get(source, self.browse())
+            if self._signature(current) != self._signature_of_vals(lines_vals):
+                to_reverse |= current
+                to_create += lines_vals
+        reversals = Line._reverse_lines(to_reverse, _("Document changed"))
+        created = Line.create(to_create) if to_create else self.browse()
+        self.env["spm.credit.issue"].sudo()._sync_issues(sources, issues)
+        return reversals | created
+
+    @api.model
+    def _credit_line_vals(self, desc, unit, share, basis, state, amount, lock_date):
+        date, original_date = desc["date"], False
+        if lock_date and date <= lock_date:
+            date, original_date = lock_date + timedelta(days=1), desc["date"]
+        return {
+            "user_id": share.user_id,
+            "business_unit_id": unit.id,
+            "company_id": desc["company"].id,
+            "partner_id": desc["customer"].id,
+            "distributor_id": desc["distributor"].id,
+            "product_id": desc["product"].id,
+            "date": date,
+            "original_date": original_date,
+            "is_adjustment": bool(original_date),
+            "amount": amount,
+            "share": share.share,
+            "kind": share.kind,
+            "assignment_id": share.assignment_id,
+            "basis": basis,
+            "state": state,
+            "origin": desc["origin"],
+            **desc["links"],
+        }
+
+    @api.model
+    def _signature(self, lines):
+        return sorted(
+            (
+                line.user_id.id,
+                line.business_unit_id.id,
+                line.kind,
+                line.basis,
+                line.state,
+                round(line.amount, 2),
+                line.original_date or line.date,
+            )
+            for line in lines
+        )
+
+    @api.model
+    def _signature_of_vals(self, vals_list):
+        return sorted(
+            (
+                v["user_id"],
+                v["business_unit_id"],
+                v["kind"],
+                v["basis"],
+                v["state"],
+                round(v["amount"], 2),
+                v["original_date"] or v["date"],
+            )
+            for v in vals_list
+        )
+
+    @api.model
+    def _active_lines(self, sources):
+        """The lines of each source that no reversal cancels yet, in one query."""
+        link = sources._spm_credit_link_field()
+        self.flush_model()
+        self.env.cr.execute(
+            f"""
+            SELECT l.id FROM spm_credit_line l
+             WHERE l.{link} = ANY(%s) AND l.state != 'reversed'
+               AND NOT EXISTS (SELECT 1 FROM spm_credit_line r WHERE r.reversed_line_id = l.id)
+            """,  # noqa: S608 - the column name comes from the source model, not from input
+            [sources.ids],
+        )
+        lines = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        result = defaultdict(lambda: self.sudo().browse())
+        for line in lines:
+            result[line[link]] |= line
+        return result
+
+    @api.model
+    def _reverse_lines(self, lines, reason):
+        """Cancel ``lines`` with negative lines on the same dates (the first open
+        day instead when the date is locked)."""
+        if not lines:
+            return self.browse()
+        vals_list = []
+        for line in lines:
+            lock = line.company_id.spm_credit_lock_date
+            date, original_date = line.date, False
+            if lock and date <= lock:
+                date, original_date = lock + timedelta(days=1), line.original_date or line.date
+            vals_list.append(
+                {
+                    **{
+                        f: line[f].id
+                        for f in (
+                            "user_id",
+                            "business_unit_id",
+                            "company_id",
+                            "partner_id",
+                            "distributor_id",
+                            "product_id",
+                            "assignment_id",
+                            "sale_line_id",
+                            "order_id",
+                            "move_line_id",
+                            "move_id",
+                        )
+                    },
+                    **self._extra_reversal_vals(line),
+                    "date": date,
+                    "original_date": original_date,
+                    "is_adjustment": bool(original_date) or line.is_adjustment,
+                    "amount": -line.amount,
+                    "amount_collected": -line.amount_collected,
+                    "share": line.share,
+                    "kind": line.kind,
+                    "basis": line.basis,
+                    "state": "reversed",
+                    "origin": line.origin,
+                    "reversed_line_id": line.id,
+                    "reason": reason,
+                }
+            )
+        return self.create(vals_list)
+
+    @api.model
+    def _extra_reversal_vals(self, line):
+        """Hook for the source links other addons add (secondary billing lines)."""
+        return {}
+
+    # ------------------------------------------------------------ collected
+
+    @api.model
+    def _sync_collected(self, moves):
+        """Set the collected amount of the credit of ``moves`` (customer invoices)
+        pro rata of what is paid on each invoice, in one update."""
+        moves = moves.filtered(lambda m: m.is_sale_document(include_receipts=True))
+        if not moves or self.env.context.get("spm_credit_disabled"):
+            return
+        paid_ratio = {}
+        for move in moves:
+            total = move.amount_total_signed
+            paid_ratio[move.id] = (1.0 - move.amount_residual_signed / total) if total else 0.0
+        sale_lines = moves.line_ids.sale_line_ids
+        invoice_lines = self.sudo()._active_lines(moves.invoice_line_ids)
+        order_lines = self.sudo()._active_lines(sale_lines) if sale_lines else {}
+        updates = []
+        for lines in invoice_lines.values():
+            for line in lines:
+                updates.append((line, line.amount * paid_ratio.get(line.move_id.id, 0.0)))
+        for sale_line, lines in order_lines.items():
+            ratio = self._sale_line_paid_ratio(sale_line)
+            for line in lines:
+                updates.append((line, line.amount * ratio if line.state == "confirmed" else 0.0))
+        changed = []
+        for line, exact in updates:
+            collected = line.currency_id.round(exact)
+            if line.currency_id.compare_amounts(collected, line.amount_collected):
+                changed.append((line, collected, collected - line.amount_collected))
+        if not changed:
+            return
+        self.flush_model(["amount_collected"])
+        self.env.cr.execute(
+            """
+            UPDATE spm_credit_line l SET amount_collected = v.collected
+              FROM unnest(%s::int[], %s::numeric[]) AS v(id, collected)
+             WHERE l.id = v.id
+            """,
+            [[line.id for line, _c, _d in changed], [c for _line, c, _d in changed]],
+        )
+        lines = self.browse([line.id for line, _c, _d in changed])
+        lines.invalidate_recordset(["amount_collected"])
+        self.browse()._update_monthly(collected_deltas=[(line, delta) for line, _c, delta in changed])
+        lines._notify_credit_update()
+
+    @api.model
+    def _sale_line_paid_ratio(self, sale_line):
+        invoice_lines = sale_line.invoice_lines.filtered(lambda inv_line: inv_line.parent_state == "posted")
+        total = sum(-inv_line.balance for inv_line in invoice_lines)
+        if not total:
+            return 0.0
+        paid = 0.0
+        for inv_line in invoice_lines:
+            move = inv_line.move_id
+            ratio = (
+                (1.0 - move.amount_residual_signed / move.amount_total_signed)
+                if move.amount_total_signed
+                else 0.0
+            )
+            paid += -inv_line.balance * ratio
+        return paid / total

@@ -1,0 +1,1 @@
+from . import spm_achievement_report

@@ -1,0 +1,210 @@
+import { Component, onWillStart, onWillUnmount, useEffect, useRef, useState } from "@odoo/owl";
+import { loadBundle } from "@web/core/assets";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { KeepLast } from "@web/core/utils/concurrency";
+import { useService } from "@web/core/utils/hooks";
+import { formatMonetary } from "@web/views/fields/formatters";
+import { Layout } from "@web/search/layout";
+
+// Credit changes often come in bursts (an invoice with many lines, a batch of
+// payments): wait for the burst to end before reloading the figures.
+export const REFRESH_DELAY = 300;
+// Half circle of the gauge: radius 80, centre (100, 100).
+const GAUGE_LENGTH = Math.PI * 80;
+
+export class SpmDashboard extends Component {
+    static template = "spm_credit.Dashboard";
+    static components = { Layout };
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.busService = useService("bus_service");
+        this.keepLast = new KeepLast();
+        this.trendCanvas = useRef("trendCanvas");
+        this.chart = null;
+        this.refreshTimeout = null;
+        this.state = useState({
+            period: "month",
+            userId: null,
+            data: null,
+        });
+
+        onWillStart(async () => {
+            await Promise.all([loadBundle("web.chartjs_lib"), this.load()]);
+        });
+
+        // Every internal user's bus listens to the channels of their groups,
+        // where the credit engine announces whose figures changed.
+        this.onCreditUpdated = this.onCreditUpdated.bind(this);
+        this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
+        this.busService.start();
+        onWillUnmount(() => {
+            this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
+            clearTimeout(this.refreshTimeout);
+            this.chart?.destroy();
+        });
+
+        useEffect(
+            () => {
+                this.renderTrend();
+            },
+            () => [this.state.data]
+        );
+    }
+
+    get data() {
+        return this.state.data;
+    }
+
+    get periods() {
+        return [
+            { key: "month", label: _t("Month") },
+            { key: "quarter", label: _t("Quarter") },
+            { key: "year", label: _t("Year to date") },
+        ];
+    }
+
+    get current() {
+        return this.data.performance[this.state.period];
+    }
+
+    get gauge() {
+        const attainment = this.current.attainment || 0;
+        const filled = (Math.min(Math.max(attainment, 0), 100) / 100) * GAUGE_LENGTH;
+        let color = "danger";
+        if (attainment >= 100) {
+            color = "success";
+        } else if (attainment >= 70) {
+            color = "warning";
+        }
+        return {
+            dasharray: `${filled} ${GAUGE_LENGTH}`,
+            color,
+            label: this.formatPercent(attainment),
+        };
+    }
+
+    async load() {
+        const data = await this.keepLast.add(
+            this.orm.call("spm.credit.dashboard", "get_dashboard_data", [], {
+                period: this.state.period,
+                user_id: this.state.userId,
+            })
+        );
+        this.state.data = data;
+    }
+
+    /**
+     * Reload when the credit of anybody shown on the dashboard changed.
+     *
+     * @param {{user_ids: number[], company_ids: number[]}} payload
+     */
+    onCreditUpdated(payload) {
+        if (!this.data) {
+            return;
+        }
+        const shown = new Set(this.data.user_ids);
+        if (!(payload?.user_ids || []).some((id) => shown.has(id))) {
+            return;
+        }
+        clearTimeout(this.refreshTimeout);
+        this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
+    }
+
+    async setPeriod(period) {
+        this.state.period = period;
+        await this.load();
+    }
+
+    async showUser(userId) {
+        this.state.userId = userId;
+        await this.load();
+    }
+
+    async showMe() {
+        this.state.userId = null;
+        await this.load();
+    }
+
+    openAchievement() {
+        this.action.doAction("spm_credit.spm_achievement_report_action");
+    }
+
+    formatAmount(value) {
+        return formatMonetary(value, { currencyId: this.data.currency_id });
+    }
+
+    formatPercent(value) {
+        return `${(value || 0).toFixed(1)} %`;
+    }
+
+    progressWidth(value) {
+        return Math.min(Math.max(value || 0, 0), 100);
+    }
+
+    attainmentClass(value) {
+        if (value >= 100) {
+            return "bg-success";
+        }
+        return value >= 70 ? "bg-warning" : "bg-danger";
+    }
+
+    renderTrend() {
+        if (this.chart) {
+            this.chart.destroy();
+            this.chart = null;
+        }
+        if (!this.trendCanvas.el || !this.data) {
+            return;
+        }
+        const trend = this.data.trend;
+        this.chart = new Chart(this.trendCanvas.el, {
+            type: "bar",
+            data: {
+                labels: trend.map((month) => month.label),
+                datasets: [
+                    {
+                        type: "line",
+                        label: _t("Target"),
+                        data: trend.map((month) => month.target),
+                        borderColor: "#6c757d",
+                        backgroundColor: "#6c757d",
+                        borderDash: [6, 4],
+                        pointRadius: 2,
+                        order: 0,
+                    },
+                    {
+                        label: _t("Achieved"),
+                        data: trend.map((month) => month.achieved),
+                        backgroundColor: "#017e84",
+                        order: 1,
+                    },
+                    {
+                        label: _t("Collected"),
+                        data: trend.map((month) => month.collected),
+                        backgroundColor: "#8fcbce",
+                        order: 2,
+                    },
+                ],
+            },
+            options: {
+                maintainAspectRatio: false,
+                animation: false,
+                plugins: {
+                    legend: { position: "bottom" },
+                    tooltip: {
+                        callbacks: {
+                            label: (item) => `${item.dataset.label}: ${this.formatAmount(item.raw)}`,
+                        },
+                    },
+                },
+                scales: { y: { beginAtZero: true } },
+            },
+        });
+    }
+}
+
+registry.category("actions").add("spm_credit.dashboard", SpmDashboard);
