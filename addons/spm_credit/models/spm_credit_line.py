@@ -219,6 +219,11 @@ class SpmCreditLine(models.Model):
                 key = (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month)
                 totals[key][1] += delta
         if totals:
+            # Sums of amounts in cents stay in cents: round away the float noise.
+            currencies = {c.id: c.currency_id for c in self.env["res.company"].browse({k[2] for k in totals})}
+            for key, values in totals.items():
+                currency = currencies[key[2]]
+                values[0], values[1] = currency.round(values[0]), currency.round(values[1])
             self.env["spm.credit.monthly"]._add(totals)
 
     def _notify_credit_update(self):

@@ -6,3 +6,4 @@ from . import test_assignment_reassign
 from . import test_quota_distribution
 from . import test_quota_split
 from . import test_quota_access
+from . import test_quota_import
