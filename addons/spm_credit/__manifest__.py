@@ -36,5 +36,5 @@
             "spm_credit/static/tests/tours/*",
         ],
     },
-    "installable": True,
+    "uninstall_hook": "uninstall_hook",
 }

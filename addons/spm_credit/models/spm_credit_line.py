@@ -317,6 +317,7 @@ class SpmCreditLine(models.Model):
                         )
                     )
 
+        self._lock_sources(sources)
         existing = self._active_lines(sources)
         to_reverse, to_create = self.browse(), []
         for source, lines_vals in desired.items():
@@ -382,6 +383,30 @@ class SpmCreditLine(models.Model):
                 v["original_date"] or v["date"],
             )
             for v in vals_list
+        )
+
+    def init(self):
+        # One row per credit source, bumped by every allocation: two transactions
+        # crediting the same source at once conflict on it, and the later one is
+        # retried (as Odoo retries serialization failures) instead of crediting twice.
+        self.env.cr.execute(
+            """
+            CREATE TABLE IF NOT EXISTS spm_credit_source_lock (
+                source_ref varchar PRIMARY KEY,
+                version integer NOT NULL DEFAULT 0
+            )
+            """
+        )
+
+    @api.model
+    def _lock_sources(self, sources):
+        self.env.cr.execute(
+            """
+            INSERT INTO spm_credit_source_lock AS l (source_ref)
+            SELECT unnest(%s::varchar[])
+            ON CONFLICT (source_ref) DO UPDATE SET version = l.version + 1
+            """,
+            [list(dict.fromkeys(f"{source._name},{source.id}" for source in sources))],
         )
 
     @api.model
