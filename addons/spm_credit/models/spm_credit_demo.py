@@ -21,8 +21,16 @@ class SpmCreditDemo(models.AbstractModel):
         customers = [self.env.ref(f"spm_quota.customer_{i:02d}") for i in range(1, 31)]
         products = [
             self.env.ref(f"spm_quota.product_{name}")
-            for name in ("amoxicillin", "paracetamol", "insulin", "statin", "vitamin_c", "sunscreen",
-                         "cough_syrup", "hand_gel")
+            for name in (
+                "amoxicillin",
+                "paracetamol",
+                "insulin",
+                "statin",
+                "vitamin_c",
+                "sunscreen",
+                "cough_syrup",
+                "hand_gel",
+            )
         ]
         today = fields.Date.context_today(self)
         Order = self.env["sale.order"].with_context(spm_credit_disabled=True, tracking_disable=True)
@@ -30,16 +38,19 @@ class SpmCreditDemo(models.AbstractModel):
             month_start = (today - relativedelta(months=age)).replace(day=1)
             for index in range(orders_per_month):
                 day = month_start + relativedelta(days=rng.randint(0, 24))
-                if day > today:
-                    day = today
+                day = min(day, today)
                 # Customers in turn, so that every salesperson sells every month.
-                order = Order.create({
-                    "partner_id": customers[(age * orders_per_month + index) % len(customers)].id,
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": rng.randint(20, 160)})
-                        for product in rng.sample(products, 3)
-                    ],
-                })
+                order = Order.create(
+                    {
+                        "partner_id": customers[(age * orders_per_month + index) % len(customers)].id,
+                        "order_line": [
+                            Command.create(
+                                {"product_id": product.id, "product_uom_qty": rng.randint(20, 160)}
+                            )
+                            for product in rng.sample(products, 3)
+                        ],
+                    }
+                )
                 order.action_confirm()
                 order.date_order = fields.Datetime.to_datetime(day)
                 order.with_context(spm_credit_disabled=False).action_spm_recompute_credit()
@@ -52,14 +63,18 @@ class SpmCreditDemo(models.AbstractModel):
                 if paid_share:
                     self.env["account.payment.register"].with_context(
                         active_model="account.move", active_ids=invoice.ids
-                    ).create({
-                        "amount": invoice.currency_id.round(invoice.amount_total * paid_share),
-                        "payment_date": invoice.invoice_date,
-                    })._create_payments()
+                    ).create(
+                        {
+                            "amount": invoice.currency_id.round(invoice.amount_total * paid_share),
+                            "payment_date": invoice.invoice_date,
+                        }
+                    )._create_payments()
         # A new customer nobody owns yet: its order shows up in Credit Issues.
         newcomer = self.env["res.partner"].create({"name": "Newtown Clinic", "is_company": True})
-        self.env["sale.order"].create({
-            "partner_id": newcomer.id,
-            "order_line": [Command.create({"product_id": products[2].id, "product_uom_qty": 12})],
-        }).action_confirm()
+        self.env["sale.order"].create(
+            {
+                "partner_id": newcomer.id,
+                "order_line": [Command.create({"product_id": products[2].id, "product_uom_qty": 12})],
+            }
+        ).action_confirm()
         return True
