@@ -1,0 +1,39 @@
+"""Every benchmark still runs: a smoke run on tiny data (its figures mean nothing).
+
+The benchmarks themselves are commands (``./spm bench``), not timed tests.
+"""
+
+from __future__ import annotations
+
+import subprocess
+
+BENCHMARK_TITLES = ("1. Order confirmation overhead", "2. Dashboard", "4. Accountant export")
+
+
+def test_benchmarks_run_on_tiny_data(odoo_env, repo_root):
+    result = subprocess.run(
+        [
+            str(odoo_env.python),
+            "-m",
+            "tests.benchmarks.run",
+            "--conf",
+            str(odoo_env.conf),
+            "--db",
+            odoo_env.db,
+            "--scale",
+            "0.001",
+            "--smoke",
+        ],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for title in BENCHMARK_TITLES:
+        assert title in result.stdout, result.stdout
+    # Each benchmark ends with its ratio against the baseline.
+    assert "time ratio on/off" in result.stdout
+    assert "times faster than sale.report" in result.stdout
+    assert "times faster than Odoo's list export" in result.stdout
