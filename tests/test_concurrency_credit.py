@@ -62,6 +62,7 @@ def _transaction(registry, func, stats):
 
 def _setup(env):
     """A unit credited on invoices, one on orders, three customers split 60/40."""
+    tag = f"{time.time_ns() % 10**9}"  # the test can run again on the same database
     Category = env["product.category"]
     by_invoice, by_order = (
         Category.create({"name": "Conc. invoiced"}),
@@ -71,13 +72,13 @@ def _setup(env):
         [
             {
                 "name": "Conc. invoice unit",
-                "code": "CONC-I",
+                "code": f"CONC-I-{tag}",
                 "credit_basis": "invoice",
                 "product_category_ids": [(6, 0, by_invoice.ids)],
             },
             {
                 "name": "Conc. order unit",
-                "code": "CONC-O",
+                "code": f"CONC-O-{tag}",
                 "credit_basis": "order",
                 "product_category_ids": [(6, 0, by_order.ids)],
             },
@@ -87,7 +88,7 @@ def _setup(env):
         [
             {
                 "name": f"Conc. salesperson {i}",
-                "login": f"conc_sales_{i}",
+                "login": f"conc_sales_{tag}_{i}",
                 "groups_id": [(4, env.ref("spm_quota.group_spm_salesperson").id)],
             }
             for i in range(2)

@@ -71,9 +71,9 @@ class SaleOrderLine(models.Model):
                 order.locked
                 and float_is_zero(line.qty_to_invoice, precision_rounding=line.product_uom.rounding)
             ):
-                open_amount = currency.round(
-                    max(line.price_subtotal - line.untaxed_amount_invoiced, 0.0) * desc["rate"]
-                )
+                # Not invoiced yet (the usual case at confirmation): skip that compute.
+                invoiced_untaxed = line.untaxed_amount_invoiced if line.invoice_lines else 0.0
+                open_amount = currency.round(max(line.price_subtotal - invoiced_untaxed, 0.0) * desc["rate"])
             parts = [("order", "confirmed", invoiced), ("order", "provisional", open_amount)]
             targets.append([p for p in parts if not currency.is_zero(p[2])])
         return targets

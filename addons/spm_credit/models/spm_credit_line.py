@@ -207,17 +207,32 @@ class SpmCreditLine(models.Model):
     def _update_monthly(self, collected_deltas=None):
         """Add these lines' amounts (or the given collected deltas) to the monthly
         aggregate in one upsert, so reports never scan the lines."""
-        totals = defaultdict(lambda: [0.0, 0.0, 0])
         if collected_deltas is None:
-            for line in self:
-                key = (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month)
-                totals[key][0] += line.amount
-                totals[key][1] += line.amount_collected
-                totals[key][2] += 1
+            entries = [
+                (
+                    (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month),
+                    line.amount,
+                    line.amount_collected,
+                    1,
+                )
+                for line in self
+            ]
         else:
-            for line, delta in collected_deltas:
-                key = (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month)
-                totals[key][1] += delta
+            entries = [
+                ((line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month), 0.0, delta, 0)
+                for line, delta in collected_deltas
+            ]
+        self._add_to_monthly(entries)
+
+    @api.model
+    def _add_to_monthly(self, entries):
+        """Add ``entries`` ``((user_id, unit_id, company_id, month), amount, collected, count)``
+        to the monthly aggregate."""
+        totals = defaultdict(lambda: [0.0, 0.0, 0])
+        for key, amount, collected, count in entries:
+            totals[key][0] += amount
+            totals[key][1] += collected
+            totals[key][2] += count
         if totals:
             # Sums of amounts in cents stay in cents: round away the float noise.
             currencies = {c.id: c.currency_id for c in self.env["res.company"].browse({k[2] for k in totals})}
@@ -226,16 +241,71 @@ class SpmCreditLine(models.Model):
                 values[0], values[1] = currency.round(values[0]), currency.round(values[1])
             self.env["spm.credit.monthly"]._add(totals)
 
-    def _notify_credit_update(self):
+    @api.model
+    def _notify_credit_update(self, user_ids=None, company_ids=None):
         """Tell every open dashboard, when the transaction commits, whose figures changed."""
-        if not self:
+        if user_ids is None:
+            user_ids = (self.user_id | self.business_unit_id.manager_id).ids
+            company_ids = self.company_id.ids
+        if not user_ids:
             return
-        users = self.user_id | self.business_unit_id.manager_id
         self.env["bus.bus"]._sendone(
             self.env.ref("spm_quota.group_spm_salesperson"),
             "spm_credit_updated",
-            {"user_ids": users.ids, "company_ids": self.company_id.ids},
+            {"user_ids": sorted(user_ids), "company_ids": sorted(company_ids)},
         )
+
+    @api.model
+    def _create_engine_lines(self, vals_list):
+        """Insert the lines the engine allocated, in one statement.
+
+        Crediting runs inside order confirmation and invoice posting, so it
+        must cost little: the ORM's create() of dozens of lines would cost
+        more than the confirmation itself. The engine's values are complete
+        and checked (lock dates included), so the lines are inserted directly
+        and the monthly aggregate and the dashboards updated from the values.
+        """
+        if not vals_list:
+            return self.browse()
+        by_company = defaultdict(list)
+        for vals in vals_list:
+            by_company[vals["company_id"]].append(vals["date"])
+        self._check_lock_dates({self.env["res.company"].browse(c): d for c, d in by_company.items()})
+        self.flush_model()
+        columns = sorted(set().union(*vals_list))
+        uid, now = self.env.uid, self.env.cr.now()
+        # The ORM's False is SQL's NULL, but for booleans.
+        nullable = [self._fields[column].type != "boolean" for column in columns]
+        rows = [
+            tuple(
+                None if vals.get(column) is False and null else vals.get(column)
+                for column, null in zip(columns, nullable, strict=True)
+            )
+            + (vals["date"].replace(day=1), uid, now, uid, now)
+            for vals in vals_list
+        ]
+        names = ", ".join(f'"{column}"' for column in columns)
+        self.env.cr.execute(
+            f"""INSERT INTO spm_credit_line ({names}, month, create_uid, create_date, write_uid, write_date)
+                VALUES {", ".join(["%s"] * len(rows))} RETURNING id""",  # noqa: S608 - column names of this model
+            rows,
+        )
+        lines = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self._add_to_monthly(
+            (
+                (v["user_id"], v["business_unit_id"], v["company_id"], v["date"].replace(day=1)),
+                v["amount"],
+                v.get("amount_collected", 0.0),
+                1,
+            )
+            for v in vals_list
+        )
+        units = self.env["spm.business.unit"].browse({v["business_unit_id"] for v in vals_list})
+        self._notify_credit_update(
+            user_ids={v["user_id"] for v in vals_list} | set(units.manager_id.ids),
+            company_ids={v["company_id"] for v in vals_list},
+        )
+        return lines
 
     # ------------------------------------------------------------ allocation
 
@@ -326,7 +396,7 @@ class SpmCreditLine(models.Model):
                 to_reverse |= current
                 to_create += lines_vals
         reversals = Line._reverse_lines(to_reverse, _("Document changed"))
-        created = Line.create(to_create) if to_create else self.browse()
+        created = Line._create_engine_lines(to_create)
         self.env["spm.credit.issue"].sudo()._sync_issues(sources, issues)
         return reversals | created
 
@@ -473,7 +543,7 @@ class SpmCreditLine(models.Model):
                     "reason": reason,
                 }
             )
-        return self.create(vals_list)
+        return self._create_engine_lines(vals_list)
 
     @api.model
     def _extra_reversal_vals(self, line):

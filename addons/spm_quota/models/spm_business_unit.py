@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 
@@ -97,13 +97,9 @@ class SpmBusinessUnit(models.Model):
         :param list companies: the ``res.company`` record of each line
         :return: a list of ``spm.business.unit`` records, one per line
         """
-        units = self.sudo().search([("company_id", "in", [c.id for c in companies])])
-        by_category, by_team = {}, {}
-        for unit in units:
-            for category in unit.product_category_ids:
-                by_category[(unit.company_id.id, category.id)] = unit
-            for team in unit.team_ids:
-                by_team[(unit.company_id.id, team.id)] = unit
+        by_category, by_team = self._unit_mapping()
+        # One prefetch set: reading a field of one unit reads it for all of them at once.
+        prefetch = tuple(set(by_category.values()) | set(by_team.values()))
         result = []
         for product, team, company in zip(products, teams, companies, strict=True):
             unit = self.browse()
@@ -111,12 +107,39 @@ class SpmBusinessUnit(models.Model):
             path = product.categ_id.parent_path or ""
             for categ_id in reversed([int(x) for x in path.split("/") if x]):
                 if (company.id, categ_id) in by_category:
-                    unit = by_category[(company.id, categ_id)]
+                    unit = self.browse(by_category[(company.id, categ_id)]).with_prefetch(prefetch)
                     break
             if not unit and team:
-                unit = by_team.get((company.id, team.id), self.browse())
-            result.append(unit.with_env(self.env))
+                unit = self.browse(by_team.get((company.id, team.id))).with_prefetch(prefetch)
+            result.append(unit)
         return result
+
+    @api.model
+    @tools.ormcache()
+    def _unit_mapping(self):
+        """{(company_id, category_id): unit_id} and {(company_id, team_id): unit_id}
+        of the active units, cached until a unit changes (units change rarely,
+        documents are credited all day)."""
+        by_category, by_team = {}, {}
+        for unit in self.sudo().search([]):
+            for category in unit.product_category_ids:
+                by_category[(unit.company_id.id, category.id)] = unit.id
+            for team in unit.team_ids:
+                by_team[(unit.company_id.id, team.id)] = unit.id
+        return by_category, by_team
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self.env.registry.clear_cache()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self.env.registry.clear_cache()
+        return super().write(vals)
+
+    def unlink(self):
+        self.env.registry.clear_cache()
+        return super().unlink()
 
     def action_view_assignments(self):
         self.ensure_one()

@@ -1,8 +1,8 @@
 import csv
 import io
 
-from odoo.tools.misc import file_path
 from odoo.tests import tagged
+from odoo.tools.misc import file_path
 
 from .common import SpmQuotaCase
 
@@ -21,18 +21,21 @@ class TestQuotaImport(SpmQuotaCase):
         ]
         content = io.StringIO()
         csv.writer(content).writerows([header, *rows])
-        wizard = self.env["base_import.import"].create({
-            "res_model": "spm.quota",
-            "file": content.getvalue().encode(),
-            "file_name": "quotas.csv",
-            "file_type": "text/csv",
-        })
+        wizard = self.env["base_import.import"].create(
+            {
+                "res_model": "spm.quota",
+                "file": content.getvalue().encode(),
+                "file_name": "quotas.csv",
+                "file_type": "text/csv",
+            }
+        )
         options = {"has_headers": True, "quoting": '"', "separator": ",", "date_format": "%Y-%m-%d"}
         preview = wizard.parse_preview(options)
         self.assertFalse(preview.get("error"), preview.get("error"))
         fields = [match[-1] if match else False for match in preview["matches"].values()]
         self.assertEqual(
-            fields, ["user_id", "business_unit_id", "date_from", "date_to", "amount", "seasonality_profile_id"]
+            fields,
+            ["user_id", "business_unit_id", "date_from", "date_to", "amount", "seasonality_profile_id"],
         )
         result = wizard.execute_import(fields, header, options)
         self.assertFalse(result["messages"], result["messages"])
@@ -40,4 +43,6 @@ class TestQuotaImport(SpmQuotaCase):
         quotas.action_confirm()
         self.assertEqual(quotas.mapped("state"), ["confirmed", "confirmed"])
         self.assertEqual(len(quotas[0].line_ids), 12)
-        self.assertEqual([line.amount for line in quotas[1].line_ids.sorted("month")], [1000.0, 1000.0, 1000.0])
+        self.assertEqual(
+            [line.amount for line in quotas[1].line_ids.sorted("month")], [1000.0, 1000.0, 1000.0]
+        )
