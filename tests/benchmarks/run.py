@@ -15,10 +15,7 @@ import argparse
 import json
 import os
 import platform
-import re
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date, datetime
@@ -31,6 +28,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from tests.benchmarks.generate import generate  # noqa: E402
+from tests.odoo_server import OdooServer, odoo_bin_of_running_python  # noqa: E402
 
 
 class Results:
@@ -200,81 +198,6 @@ def bench_dashboard(env, info, results, smoke, conf, db, label="2. Dashboard"):
 # ---------------------------------------------------------------- 4. export
 
 
-class OdooServer:
-    """A fresh Odoo server process on the benchmark database, so that its peak
-    memory (VmHWM) measures one request and nothing before it."""
-
-    def __init__(self, conf, db):
-        self.conf, self.db = conf, db
-
-    def __enter__(self):
-        import requests  # noqa: PLC0415
-
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(  # noqa: S603
-            [
-                sys.executable,
-                str(Path(sys.modules["odoo"].__file__).parents[1] / "odoo-bin"),
-                "-c",
-                self.conf,
-                "-d",
-                self.db,
-                "--db-filter",
-                f"^{self.db}$",
-                "--http-port",
-                str(port),
-                "--workers",
-                "0",
-                "--max-cron-threads",
-                "0",
-                "--log-level",
-                "warn",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.session = requests.Session()
-        for _ in range(120):
-            try:
-                self.session.get(f"{self.url}/web/login", timeout=5)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        self.session.post(
-            f"{self.url}/web/session/authenticate",
-            timeout=60,
-            json={
-                "jsonrpc": "2.0",
-                "params": {"db": self.db, "login": "admin", "password": "admin"},
-            },
-        ).raise_for_status()
-        page = self.session.get(f"{self.url}/odoo", timeout=60).text
-        self.csrf_token = re.search(r'csrf_token: "([^"]+)"', page).group(1)
-        return self
-
-    def memory_mib(self, field):
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        return int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) / 1024
-
-    def call(self, model, method, *args):
-        response = self.session.post(
-            f"{self.url}/web/dataset/call_kw",
-            timeout=600,
-            json={
-                "jsonrpc": "2.0",
-                "params": {"model": model, "method": method, "args": list(args), "kwargs": {}},
-            },
-        )
-        return response.json()["result"]
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=60)
-
-
 def _measure_download(server, func):
     """Seconds, bytes and memory growth (peak RSS minus RSS before) of one download."""
     before = server.memory_mib("VmRSS")
@@ -306,7 +229,7 @@ def export_figures(conf, db, date_from, date_to):
         "amount",
         "amount_collected",
     )
-    with OdooServer(conf, db) as server:
+    with OdooServer(sys.executable, odoo_bin_of_running_python(), conf, db) as server:
         wizard_id = server.call("spm.credit.report.wizard", "create", period)
         ours = _measure_download(
             server,
@@ -314,7 +237,7 @@ def export_figures(conf, db, date_from, date_to):
                 f"{server.url}/spm_credit/report/{wizard_id}", stream=True, timeout=3600
             ),
         )
-    with OdooServer(conf, db) as server:
+    with OdooServer(sys.executable, odoo_bin_of_running_python(), conf, db) as server:
         types = server.call("spm.credit.line", "fields_get", list(columns), ["type", "string"])
         fields = [
             {"name": name, "label": types[name]["string"], "type": types[name]["type"]} for name in columns
@@ -461,7 +384,7 @@ def bench_scaling(env, info, results, smoke, conf, db, size):
     date_from, date_to = _period_of(env, _count(env, "spm_credit_line") // 4)
     env.cr.execute("SELECT COUNT(*) FROM spm_credit_line WHERE date BETWEEN %s AND %s", [date_from, date_to])
     count = env.cr.fetchone()[0]
-    with OdooServer(conf, db) as server:
+    with OdooServer(sys.executable, odoo_bin_of_running_python(), conf, db) as server:
         wizard_id = server.call(
             "spm.credit.report.wizard", "create", {"date_from": str(date_from), "date_to": str(date_to)}
         )

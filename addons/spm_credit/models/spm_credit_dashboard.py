@@ -34,9 +34,10 @@ class SpmCreditDashboard(models.AbstractModel):
               ``year`` to date, each through the current month), the
               ``target``, ``achieved``, ``collected`` and ``attainment`` (%)
             * ``trend``: the 12 months of the year with the same figures
-            * ``teams``: for managers and administrators, each business unit
-              they manage with its salespersons ranked by attainment over
-              ``period`` and the unit's totals; empty for others
+            * ``teams``: for managers, each business unit they manage (for
+              administrators and accountants, every unit) with its
+              salespersons ranked by attainment over ``period`` and the
+              unit's totals; empty for salespersons
             * ``user_ids``: every salesperson whose figures are shown, so that
               the client refreshes only on their credit changes
         """
@@ -47,13 +48,15 @@ class SpmCreditDashboard(models.AbstractModel):
     @api.model
     def _get_dashboard_data(self, period, user_id, today):
         me = self.env.user
-        is_admin = me.has_group("spm_quota.group_spm_admin")
-        sees_all = is_admin or me.has_group("spm_credit.group_spm_accountant")
+        # Administrators and accountants read every unit's credit: they get every unit's ranking.
+        sees_all = any(me.has_group(group) for group in ("spm_quota.group_spm_admin",
+                                                         "spm_credit.group_spm_accountant"))
         Unit = self.env["spm.business.unit"]
-        if is_admin:
-            team_units = Unit.search([("company_id", "in", self.env.companies.ids)])
+        companies = [("company_id", "in", self.env.companies.ids)]
+        if sees_all:
+            team_units = Unit.search(companies)
         elif me.has_group("spm_quota.group_spm_manager"):
-            team_units = Unit.search([("manager_id", "=", me.id), ("company_id", "in", self.env.companies.ids)])
+            team_units = Unit.search([("manager_id", "=", me.id), *companies])
         else:
             team_units = Unit
 

@@ -33,7 +33,9 @@ class SpmAchievementReport(models.Model):
         self.env.cr.execute(SQL(
             """
             CREATE OR REPLACE VIEW %(table)s AS (
-                SELECT ROW_NUMBER() OVER (ORDER BY u.month, u.user_id, u.business_unit_id, u.company_id) AS id,
+                SELECT ROW_NUMBER() OVER (
+                           ORDER BY u.month, u.user_id, u.business_unit_id, u.company_id
+                       ) AS id,
                        u.user_id,
                        u.business_unit_id,
                        u.company_id,

@@ -72,11 +72,18 @@ class TestDashboardData(SpmAchievementCase):
         self.assertEqual(self._data(self.sales_b)["performance"]["month"]["achieved"], 1030.0)
 
         consumer = self._data(self.manager_consumer)["teams"][0]
-        self.assertEqual([(m["user_id"], m["achieved"]) for m in consumer["members"]], [(self.sales_b.id, 1000.0)])
+        self.assertEqual([(m["user_id"], m["achieved"]) for m in consumer["members"]],
+                         [(self.sales_b.id, 1000.0)])
 
-    def test_administrator_sees_every_unit(self):
-        data = self._data(self.admin)
-        self.assertEqual({team["unit_id"] for team in data["teams"]}, {self.unit_pharma.id, self.unit_consumer.id})
+    def test_administrator_and_accountant_see_every_unit(self):
+        for user in (self.admin, self.accountant):
+            data = self._data(user)
+            self.assertTrue(data["is_manager"])
+            self.assertLessEqual({self.unit_pharma.id, self.unit_consumer.id},
+                                 {team["unit_id"] for team in data["teams"]})
+            # Any salesperson's figures, in every unit.
+            seen = self._data(user, user_id=self.sales_d.id)
+            self.assertEqual(seen["performance"]["month"]["achieved"], 100.0)
 
     def test_query_count_does_not_depend_on_data_size(self):
         """The same queries for a unit of 1 salesperson as for a unit of 50."""

@@ -135,8 +135,9 @@ class SpmCreditReportWizard(models.TransientModel):
         digits = self.env.company.currency_id.decimal_places
         money = "#,##0" + ("." + "0" * digits if digits else "")
         return {
-            "header": workbook.add_format({"bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True,
-                                           "valign": "top"}),
+            "header": workbook.add_format({
+                "bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True, "valign": "top",
+            }),
             "text": workbook.add_format({}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "month": workbook.add_format({"num_format": "mmm yyyy"}),
@@ -174,12 +175,13 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Target"), 16), (_("Achieved"), 16), (_("Collected"), 16), (_("Attainment (%)"), 14),
         ]
         self._write_header(sheet, formats, columns)
+        groups = self.env["spm.achievement.report"]._read_group(
+            self._month_domain(), ["user_id", "business_unit_id", "company_id"],
+            ["target:sum", "achieved:sum", "collected:sum"],
+        )
         figures = {
             (user, unit, company): (target, achieved, collected)
-            for user, unit, company, target, achieved, collected in self.env["spm.achievement.report"]._read_group(
-                self._month_domain(), ["user_id", "business_unit_id", "company_id"],
-                ["target:sum", "achieved:sum", "collected:sum"],
-            )
+            for user, unit, company, target, achieved, collected in groups
         }
         keys = sorted(figures, key=lambda k: (k[0].name or "", k[1].display_name or "", k[2].name or ""))
         row = 0
@@ -193,6 +195,8 @@ class SpmCreditReportWizard(models.TransientModel):
                 sheet.write_number(row, col, value, formats["money"])
             sheet.write_number(row, 6, achieved * 100.0 / target if target else 0.0, formats["percent"])
             sums = [s + v for s, v in zip(sums, (target, achieved, collected), strict=True)]
+        # Float sums of many amounts drift: store what the currency would show.
+        sums = [self._round(value) for value in sums]
         self._write_totals_row(sheet, formats, row, {3: sums[0], 4: sums[1], 5: sums[2]})
         # Attainment of the total: achieved over target, not a sum of percentages.
         total_row = row + 1
@@ -200,7 +204,7 @@ class SpmCreditReportWizard(models.TransientModel):
             total_row, 6, f"=IF(D{total_row + 1}=0,0,E{total_row + 1}*100/D{total_row + 1})",
             formats["total_percent"], sums[1] * 100.0 / sums[0] if sums[0] else 0.0,
         )
-        sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+        sheet.autofilter(0, 0, row, len(columns) - 1)
         return {"target": sums[0], "amount": sums[1], "collected": sums[2], "rows": row}
 
     def _write_totals_row(self, sheet, formats, last_row, sums_by_col):
@@ -232,7 +236,9 @@ class SpmCreditReportWizard(models.TransientModel):
         Line = self.env["spm.credit.line"]
         last_id = 0
         while True:
-            chunk = Line.search_read(domain + [("id", ">", last_id)], DETAIL_FIELDS, order="id", limit=CHUNK_SIZE)
+            chunk = Line.search_read(
+                domain + [("id", ">", last_id)], DETAIL_FIELDS, order="id", limit=CHUNK_SIZE,
+            )
             if not chunk:
                 return
             yield from chunk
@@ -279,9 +285,13 @@ class SpmCreditReportWizard(models.TransientModel):
             self._write_text(sheet, row, 17, line["reason"])
             amount_total += line["amount"] or 0.0
             collected_total += line["amount_collected"] or 0.0
+        amount_total, collected_total = self._round(amount_total), self._round(collected_total)
         self._write_totals_row(sheet, formats, row, {13: amount_total, 14: collected_total})
-        sheet.autofilter(0, 0, max(row, 1), len(columns) - 1)
+        sheet.autofilter(0, 0, row, len(columns) - 1)
         return {"amount": amount_total, "collected": collected_total, "rows": row}
+
+    def _round(self, value):
+        return self.env.company.currency_id.round(value)
 
     @staticmethod
     def _write_date(sheet, row, col, value, cell_format):

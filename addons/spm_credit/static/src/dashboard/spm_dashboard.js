@@ -22,6 +22,7 @@ export class SpmDashboard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.busService = useService("bus_service");
+        this.companyService = useService("company");
         this.keepLast = new KeepLast();
         this.trendCanvas = useRef("trendCanvas");
         this.chart = null;
@@ -110,6 +111,10 @@ export class SpmDashboard extends Component {
         if (!(payload?.user_ids || []).some((id) => shown.has(id))) {
             return;
         }
+        const companies = new Set(this.companyService.activeCompanyIds);
+        if (payload.company_ids?.length && !payload.company_ids.some((id) => companies.has(id))) {
+            return;
+        }
         clearTimeout(this.refreshTimeout);
         this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
     }
@@ -174,18 +179,21 @@ export class SpmDashboard extends Component {
                         backgroundColor: "#6c757d",
                         borderDash: [6, 4],
                         pointRadius: 2,
+                        pointStyle: "line",
                         order: 0,
                     },
                     {
                         label: _t("Achieved"),
                         data: trend.map((month) => month.achieved),
                         backgroundColor: "#017e84",
+                        pointStyle: "rect",
                         order: 1,
                     },
                     {
                         label: _t("Collected"),
                         data: trend.map((month) => month.collected),
                         backgroundColor: "#8fcbce",
+                        pointStyle: "rect",
                         order: 2,
                     },
                 ],
@@ -194,7 +202,7 @@ export class SpmDashboard extends Component {
                 maintainAspectRatio: false,
                 animation: false,
                 plugins: {
-                    legend: { position: "bottom" },
+                    legend: { position: "bottom", labels: { usePointStyle: true } },
                     tooltip: {
                         callbacks: {
                             label: (item) => `${item.dataset.label}: ${this.formatAmount(item.raw)}`,

@@ -1,0 +1,117 @@
+"""A real Odoo server process on a test or benchmark database, driven over HTTP.
+
+Shared by the benchmarks (a fresh process per export, so that its peak memory
+measures one request) and the fault tests (a server killed in the middle of a
+request, then started again).
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+
+class OdooServer:
+    """``with OdooServer(python, odoo_bin, conf, db) as server:`` an Odoo server
+    on a free local port, logged in as ``login``; stopped (or killed) on exit."""
+
+    def __init__(self, python, odoo_bin, conf, db, login="admin", password="admin"):
+        self.command = [
+            str(python),
+            str(odoo_bin),
+            "-c",
+            str(conf),
+            "-d",
+            db,
+            "--db-filter",
+            f"^{db}$",
+            "--workers",
+            "0",
+            "--max-cron-threads",
+            "0",
+            "--log-level",
+            "warn",
+        ]
+        self.db, self.login, self.password = db, login, password
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self):
+        """Start the process and log in; returns self."""
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = subprocess.Popen(  # noqa: S603 - our own Odoo command line
+            [*self.command, "--http-port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        self.session = requests.Session()
+        for _ in range(240):
+            try:
+                self.session.get(f"{self.url}/web/login", timeout=5)
+                break
+            except requests.ConnectionError:
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"Odoo exited with {self.process.returncode}") from None
+                time.sleep(0.5)
+        self.session.post(
+            f"{self.url}/web/session/authenticate",
+            timeout=120,
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": self.db, "login": self.login, "password": self.password},
+            },
+        ).raise_for_status()
+        page = self.session.get(f"{self.url}/odoo", timeout=120).text
+        self.csrf_token = re.search(r'csrf_token: "([^"]+)"', page).group(1)
+        return self
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self):
+        """SIGKILL: the process dies at once, in the middle of whatever it does."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=60)
+
+    def memory_mib(self, field):
+        """``VmRSS`` (now) or ``VmHWM`` (peak) of the server process, in MiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(rf"{field}:\s+(\d+) kB", status).group(1)) / 1024
+
+    def call(self, model, method, *args, timeout=600, **kwargs):
+        """A JSON-RPC ``call_kw`` as the web client makes it; raises on an error."""
+        response = self.session.post(
+            f"{self.url}/web/dataset/call_kw",
+            timeout=timeout,
+            json={
+                "jsonrpc": "2.0",
+                "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+            },
+        )
+        payload = response.json()
+        if "error" in payload:
+            raise RuntimeError(payload["error"]["data"]["message"])
+        return payload["result"]
+
+
+def odoo_bin_of_running_python():
+    """odoo-bin beside the ``odoo`` package imported by this Python."""
+    return Path(sys.modules["odoo"].__file__).parents[1] / "odoo-bin"

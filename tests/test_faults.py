@@ -1,0 +1,201 @@
+"""A server killed in the middle of a request leaves the database as it was.
+
+A real Odoo server process runs on the test database; each test starts a
+long request, kills the process with SIGKILL while the request runs (the test
+checks that the client lost its connection, so the kill did land mid-request),
+checks with plain SQL that nothing of the request was saved, starts the server
+again and repeats the request, which then succeeds.
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import time
+
+import pytest
+import requests
+
+from tests.odoo_server import OdooServer
+
+ORDER_LINES = 600
+EXPORT_LINES = 20_000
+
+
+@pytest.fixture
+def server(odoo_env):
+    with OdooServer(odoo_env.python, odoo_env.odoo_bin, odoo_env.conf, odoo_env.db) as server:
+        yield server
+
+
+def _kill_when(server, request, pg_connect, db, query_pattern):
+    """Run ``request()`` in a thread and SIGKILL the server as soon as its open
+    transaction has run a query matching ``query_pattern`` (so the kill lands in
+    the middle of that work); return the exception the request ended with, or
+    None if it finished before."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = request()
+        except requests.RequestException as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    with pg_connect(db) as conn, conn.cursor() as cr:
+        while thread.is_alive():
+            cr.execute(
+                """SELECT 1 FROM pg_stat_activity WHERE datname = %s AND pid != pg_backend_pid()
+                   AND xact_start IS NOT NULL AND query ILIKE %s""",
+                [db, query_pattern],
+            )
+            if cr.fetchone():
+                server.kill()
+                break
+            time.sleep(0.01)
+    thread.join(timeout=120)
+    return outcome.get("error")
+
+
+def _scalar(pg_connect, db, sql, params=()):
+    with pg_connect(db) as conn, conn.cursor() as cr:
+        cr.execute(sql, params)
+        return cr.fetchone()[0]
+
+
+def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_env, pg_connect):
+    tag = time.time_ns() % 10**9
+    category = server.call("product.category", "create", {"name": f"Fault {tag}"})
+    server.call(
+        "spm.business.unit",
+        "create",
+        {
+            "name": f"Fault unit {tag}",
+            "code": f"FAULT-{tag}",
+            "credit_basis": "order",
+            "product_category_ids": [[6, 0, [category]]],
+        },
+    )
+    users = [
+        server.call("res.users", "create", {"name": f"Fault {tag} {i}", "login": f"fault_{tag}_{i}"})
+        for i in range(2)
+    ]
+    partner = server.call(
+        "res.partner",
+        "create",
+        {
+            "name": f"Fault customer {tag}",
+            "is_company": True,
+            "spm_assignment_ids": [
+                [0, 0, {"user_id": users[0], "share": 70, "date_from": "2000-01-01"}],
+                [0, 0, {"user_id": users[1], "share": 30, "date_from": "2000-01-01"}],
+            ],
+        },
+    )
+    product = server.call("product.product", "create", {"name": f"Fault product {tag}", "categ_id": category})
+    order = server.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner,
+            "order_line": [
+                [0, 0, {"product_id": product, "product_uom_qty": 1 + i % 7, "price_unit": 3.0}]
+                for i in range(ORDER_LINES)
+            ],
+        },
+    )
+    monthly_before = _scalar(
+        pg_connect, odoo_env.db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly"
+    )
+
+    db = odoo_env.db
+    # Killed once the credit engine runs: it locks the order's lines as credit sources.
+    error = _kill_when(
+        server,
+        lambda: server.call("sale.order", "action_confirm", [order]),
+        pg_connect,
+        db,
+        "%spm_credit_source_lock%",
+    )
+    assert error is not None, "the confirmation finished before the kill"
+    assert _scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "draft"
+    assert _scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == 0
+    assert (
+        _scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == monthly_before
+    )
+
+    server.start()
+    server.call("sale.order", "action_confirm", [order], timeout=1800)
+    assert _scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "sale"
+    assert _scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == (
+        2 * ORDER_LINES
+    )
+    total = _scalar(
+        pg_connect, db, "SELECT SUM(price_subtotal) FROM sale_order_line WHERE order_id = %s", [order]
+    )
+    assert (
+        _scalar(pg_connect, db, "SELECT SUM(amount) FROM spm_credit_line WHERE order_id = %s", [order])
+        == total
+    )
+    assert _scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == (
+        monthly_before + total
+    )
+
+
+def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_connect):
+    import openpyxl  # noqa: PLC0415 - in the venv, as Odoo needs it
+
+    db = odoo_env.db
+    # Enough credit to make the export last: copies of the demo's lines, this month.
+    with pg_connect(db) as conn, conn.cursor() as cr:
+        cr.execute(
+            """
+            INSERT INTO spm_credit_line (user_id, business_unit_id, company_id, partner_id, product_id, date,
+                                         month, amount, amount_collected, share, kind, basis, state, origin,
+                                         create_uid, write_uid, create_date, write_date)
+            SELECT l.user_id, l.business_unit_id, l.company_id, l.partner_id, l.product_id, CURRENT_DATE,
+                   date_trunc('month', CURRENT_DATE), 1, 0, 100, 'manual', 'manual', 'confirmed', 'FAULT',
+                   1, 1, now(), now()
+              FROM generate_series(1, %s) g
+              CROSS JOIN LATERAL (SELECT * FROM spm_credit_line LIMIT 1) l
+        """,
+            [EXPORT_LINES],
+        )
+        cr.execute("""
+            INSERT INTO spm_credit_monthly AS m (user_id, business_unit_id, company_id, month, amount,
+                                                 amount_collected, line_count)
+            SELECT user_id, business_unit_id, company_id, month, SUM(amount), 0, COUNT(*)
+              FROM spm_credit_line WHERE origin = 'FAULT' GROUP BY 1, 2, 3, 4
+            ON CONFLICT (user_id, business_unit_id, company_id, month) DO UPDATE
+               SET amount = m.amount + EXCLUDED.amount, line_count = m.line_count + EXCLUDED.line_count
+        """)
+    counts_sql = "SELECT (SELECT COUNT(*) FROM spm_credit_line) + (SELECT COUNT(*) FROM ir_attachment)"
+    before = _scalar(pg_connect, db, counts_sql)
+    today = time.strftime("%Y-%m")
+    wizard = server.call(
+        "spm.credit.report.wizard", "create", {"date_from": f"{today}-01", "date_to": _month_end(today)}
+    )
+
+    def export():
+        response = server.session.get(f"{server.url}/spm_credit/report/{wizard}", timeout=600)
+        response.raise_for_status()
+        return response.content
+
+    # Killed once the export reads the credit lines.
+    error = _kill_when(server, export, pg_connect, db, '%FROM "spm_credit_line"%')
+    assert error is not None, "the export finished before the kill"
+    assert _scalar(pg_connect, db, counts_sql) == before
+
+    server.start()
+    content = export()
+    workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    assert workbook.sheetnames[:2] == ["Summary", "Detail"]
+    assert _scalar(pg_connect, db, counts_sql) == before
+
+
+def _month_end(year_month):
+    import calendar  # noqa: PLC0415
+
+    year, month = map(int, year_month.split("-"))
+    return f"{year_month}-{calendar.monthrange(year, month)[1]}"
