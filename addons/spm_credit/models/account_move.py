@@ -22,12 +22,12 @@ class AccountMove(models.Model):
                 ]
             )
         )
-        credits = dict(
+        credit_counts = dict(
             self.env["spm.credit.line"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
         )
         for move in self:
             move.spm_credit_issue_count = issues[move.id]
-            move.spm_credit_count = credits.get(move, 0)
+            move.spm_credit_count = credit_counts.get(move, 0)
 
     def _spm_sync_credit(self):
         """Credit the customer invoices' lines, and the order lines they invoice

@@ -22,12 +22,12 @@ class SaleOrder(models.Model):
                 ]
             )
         )
-        credits = dict(
+        credit_counts = dict(
             self.env["spm.credit.line"]._read_group([("order_id", "in", self.ids)], ["order_id"], ["__count"])
         )
         for order in self:
             order.spm_credit_issue_count = issues[order.id]
-            order.spm_credit_count = credits.get(order, 0)
+            order.spm_credit_count = credit_counts.get(order, 0)
 
     def _spm_sync_credit(self):
         self.env["spm.credit.line"]._sync_credit(self.order_line._spm_creditable())

@@ -56,7 +56,7 @@ class SpmCreditLine(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer", index=True)
-    distributor_id = fields.Many2one("res.partner", string="Distributor", index=True, readonly=True)
+    distributor_id = fields.Many2one("res.partner", index=True, readonly=True)
     product_id = fields.Many2one("product.product")
     date = fields.Date(required=True, index=True, default=fields.Date.context_today)
     month = fields.Date(compute="_compute_month", store=True, index=True)

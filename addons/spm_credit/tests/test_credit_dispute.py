@@ -13,7 +13,7 @@ class TestCreditDispute(SpmCreditCase):
         dispute = (
             self.env["spm.credit.dispute"]
             .with_user(self.sales_a)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(
                 {
                     "description": "My share should be 60 %",

@@ -121,7 +121,7 @@ class SpmBusinessUnit(models.Model):
         of the active units, cached until a unit changes (units change rarely,
         documents are credited all day)."""
         by_category, by_team = {}, {}
-        for unit in self.sudo().search([]):
+        for unit in self.sudo().search([("active", "=", True)]):
             for category in unit.product_category_ids:
                 by_category[(unit.company_id.id, category.id)] = unit.id
             for team in unit.team_ids:
