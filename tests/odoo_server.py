@@ -22,7 +22,7 @@ class OdooServer:
     """``with OdooServer(python, odoo_bin, conf, db) as server:`` an Odoo server
     on a free local port, logged in as ``login``; stopped (or killed) on exit."""
 
-    def __init__(self, python, odoo_bin, conf, db, login="admin", password="admin"):
+    def __init__(self, python, odoo_bin, conf, db, login="admin", password="admin", port=None):
         self.command = [
             str(python),
             str(odoo_bin),
@@ -40,7 +40,7 @@ class OdooServer:
             "warn",
         ]
         self.db, self.login, self.password = db, login, password
-        self.process = None
+        self.port, self.process = port, None
 
     def __enter__(self):
         return self.start()
@@ -49,10 +49,12 @@ class OdooServer:
         self.stop()
 
     def start(self):
-        """Start the process and log in; returns self."""
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        """Start the process (on the same port when started again) and log in; returns self."""
+        if not self.port:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                self.port = sock.getsockname()[1]
+        port = self.port
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(  # noqa: S603 - our own Odoo command line
             [*self.command, "--http-port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -115,3 +117,54 @@ class OdooServer:
 def odoo_bin_of_running_python():
     """odoo-bin beside the ``odoo`` package imported by this Python."""
     return Path(sys.modules["odoo"].__file__).parents[1] / "odoo-bin"
+
+
+def make_credited_account(server, shares, credit_basis="order", password=None):
+    """Through ``server``: a business unit crediting on ``credit_basis``, a
+    product of it, salespersons (logins with ``password`` when given) and a
+    customer split between them by ``shares``; returns their ids."""
+    tag = time.time_ns() % 10**9
+    category = server.call("product.category", "create", {"name": f"Test {tag}"})
+    server.call(
+        "spm.business.unit",
+        "create",
+        {
+            "name": f"Test unit {tag}",
+            "code": f"T-{tag}",
+            "credit_basis": credit_basis,
+            "product_category_ids": [[6, 0, [category]]],
+        },
+    )
+    group = server.call("ir.model.data", "check_object_reference", "spm_quota", "group_spm_salesperson")[1]
+    users = [
+        server.call(
+            "res.users",
+            "create",
+            {
+                "name": f"Test salesperson {tag} {i}",
+                "login": f"test_{tag}_{i}",
+                "groups_id": [[4, group]],
+                **({"password": password} if password else {}),
+            },
+        )
+        for i in range(len(shares))
+    ]
+    customer = server.call(
+        "res.partner",
+        "create",
+        {
+            "name": f"Test customer {tag}",
+            "is_company": True,
+            "spm_assignment_ids": [
+                [0, 0, {"user_id": user, "share": share, "date_from": "2000-01-01"}]
+                for user, share in zip(users, shares, strict=True)
+            ],
+        },
+    )
+    product = server.call("product.product", "create", {"name": f"Test product {tag}", "categ_id": category})
+    return {
+        "users": users,
+        "customer": customer,
+        "product": product,
+        "logins": [f"test_{tag}_{i}" for i in range(len(shares))],
+    }

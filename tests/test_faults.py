@@ -16,7 +16,7 @@ import time
 import pytest
 import requests
 
-from tests.odoo_server import OdooServer
+from tests.odoo_server import OdooServer, make_credited_account
 
 ORDER_LINES = 600
 EXPORT_LINES = 20_000
@@ -65,35 +65,8 @@ def _scalar(pg_connect, db, sql, params=()):
 
 
 def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_env, pg_connect):
-    tag = time.time_ns() % 10**9
-    category = server.call("product.category", "create", {"name": f"Fault {tag}"})
-    server.call(
-        "spm.business.unit",
-        "create",
-        {
-            "name": f"Fault unit {tag}",
-            "code": f"FAULT-{tag}",
-            "credit_basis": "order",
-            "product_category_ids": [[6, 0, [category]]],
-        },
-    )
-    users = [
-        server.call("res.users", "create", {"name": f"Fault {tag} {i}", "login": f"fault_{tag}_{i}"})
-        for i in range(2)
-    ]
-    partner = server.call(
-        "res.partner",
-        "create",
-        {
-            "name": f"Fault customer {tag}",
-            "is_company": True,
-            "spm_assignment_ids": [
-                [0, 0, {"user_id": users[0], "share": 70, "date_from": "2000-01-01"}],
-                [0, 0, {"user_id": users[1], "share": 30, "date_from": "2000-01-01"}],
-            ],
-        },
-    )
-    product = server.call("product.product", "create", {"name": f"Fault product {tag}", "categ_id": category})
+    account = make_credited_account(server, [70, 30])
+    partner, product = account["customer"], account["product"]
     order = server.call(
         "sale.order",
         "create",

@@ -41,9 +41,14 @@ export class SpmDashboard extends Component {
         // where the credit engine announces whose figures changed.
         this.onCreditUpdated = this.onCreditUpdated.bind(this);
         this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
+        // After the server restarts or the network comes back, credit may have
+        // been booked while nobody listened: read the figures again.
+        this.onReconnect = this.scheduleRefresh.bind(this);
+        this.busService.addEventListener("reconnect", this.onReconnect);
         this.busService.start();
         onWillUnmount(() => {
             this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
+            this.busService.removeEventListener("reconnect", this.onReconnect);
             clearTimeout(this.refreshTimeout);
             this.chart?.destroy();
         });
@@ -115,6 +120,10 @@ export class SpmDashboard extends Component {
         if (payload.company_ids?.length && !payload.company_ids.some((id) => companies.has(id))) {
             return;
         }
+        this.scheduleRefresh();
+    }
+
+    scheduleRefresh() {
         clearTimeout(this.refreshTimeout);
         this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
     }
