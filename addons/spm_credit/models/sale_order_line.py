@@ -21,32 +21,37 @@ class SaleOrderLine(models.Model):
 
     def _spm_credit_descriptors(self):
         """Describe each order line for credit allocation (see spm.credit.line._sync_credit)."""
-        rates = {}
+        # What every line of an order shares, worked out once per order.
+        per_order = {}
+        empty_partner = self.env["res.partner"]
         result = []
         for line in self:
             order = line.order_id
-            company = order.company_id
-            key = (order.currency_id, company, order.date_order.date())
-            if key not in rates:
-                rates[key] = order.currency_id._get_conversion_rate(
-                    order.currency_id, company.currency_id, company, order.date_order.date()
-                )
-            account = order.partner_id.commercial_partner_id
-            result.append(
-                {
-                    "source": line,
+            if order not in per_order:
+                company = order.company_id
+                account = order.partner_id.commercial_partner_id
+                day = fields.Date.context_today(line, order.date_order)
+                per_order[order] = {
                     "document": order,
                     "origin": order.name,
                     "company": company,
                     "account": account,
                     "customer": account,
-                    "distributor": self.env["res.partner"],
-                    "product": line.product_id,
+                    "distributor": empty_partner,
                     "team": order.team_id,
-                    "date": fields.Date.context_today(line, order.date_order),
-                    "amount": company.currency_id.round(line.price_subtotal * rates[key]),
-                    "rate": rates[key],
+                    "date": day,
+                    "rate": order.currency_id._get_conversion_rate(
+                        order.currency_id, company.currency_id, company, order.date_order.date()
+                    ),
                     "creditable": order.state == "sale",
+                }
+            common = per_order[order]
+            result.append(
+                {
+                    **common,
+                    "source": line,
+                    "product": line.product_id,
+                    "amount": common["company"].currency_id.round(line.price_subtotal * common["rate"]),
                     "links": {"sale_line_id": line.id, "order_id": order.id},
                 }
             )
