@@ -18,8 +18,8 @@ import requests
 
 from tests.odoo_server import OdooServer, make_credited_account
 
-ORDER_LINES = 600
-EXPORT_LINES = 20_000
+ORDER_LINES = 60
+EXPORT_LINES = 2_000
 
 
 @pytest.fixture
@@ -28,11 +28,11 @@ def server(odoo_env):
         yield server
 
 
-def _kill_when(server, request, pg_connect, db, query_pattern):
-    """Run ``request()`` in a thread and SIGKILL the server as soon as its open
-    transaction has run a query matching ``query_pattern`` (so the kill lands in
-    the middle of that work); return the exception the request ended with, or
-    None if it finished before."""
+def _kill_while_blocked(server, request, pg_connect, db, blocker_sql, params=()):
+    """Hold the locks ``blocker_sql`` takes in a transaction of the test, run
+    ``request()`` in a thread, and SIGKILL the server once its transaction
+    waits for those locks: the kill lands in the middle of that work, every
+    time. Return the exception the request ended with (None if it finished)."""
     outcome = {}
 
     def run():
@@ -41,19 +41,25 @@ def _kill_when(server, request, pg_connect, db, query_pattern):
         except requests.RequestException as exc:
             outcome["error"] = exc
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    with pg_connect(db) as conn, conn.cursor() as cr:
-        while thread.is_alive():
-            cr.execute(
-                """SELECT 1 FROM pg_stat_activity WHERE datname = %s AND pid != pg_backend_pid()
-                   AND xact_start IS NOT NULL AND query ILIKE %s""",
-                [db, query_pattern],
-            )
-            if cr.fetchone():
-                server.kill()
-                break
-            time.sleep(0.01)
+    with pg_connect(db) as blocker, pg_connect(db) as watcher:
+        blocker.autocommit = False
+        with blocker.cursor() as cr:
+            cr.execute(blocker_sql, params)
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 300
+        with watcher.cursor() as cr:
+            while thread.is_alive() and time.monotonic() < deadline:
+                cr.execute(
+                    """SELECT 1 FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'
+                        AND pid != %s""",
+                    [db, blocker.get_backend_pid()],
+                )
+                if cr.fetchone():
+                    server.kill()
+                    break
+                time.sleep(0.05)
+        blocker.rollback()
     thread.join(timeout=120)
     return outcome.get("error")
 
@@ -83,13 +89,18 @@ def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_
     )
 
     db = odoo_env.db
-    # Killed once the credit engine runs: it locks the order's lines as credit sources.
-    error = _kill_when(
+    # Killed inside the credit engine: the test holds the locks of the order's lines as credit sources.
+    line_ids = _scalar(
+        pg_connect, db, "SELECT array_agg(id) FROM sale_order_line WHERE order_id = %s", [order]
+    )
+    error = _kill_while_blocked(
         server,
         lambda: server.call("sale.order", "action_confirm", [order]),
         pg_connect,
         db,
-        "%spm_credit_source_lock%",
+        "INSERT INTO spm_credit_source_lock AS l (source_ref) SELECT 'sale.order.line,' || unnest(%s::int[])"
+        " ON CONFLICT (source_ref) DO UPDATE SET version = l.version + 1",
+        [line_ids],
     )
     assert error is not None, "the confirmation finished before the kill"
     assert _scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "draft"
@@ -155,8 +166,10 @@ def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_co
         response.raise_for_status()
         return response.content
 
-    # Killed once the export reads the credit lines.
-    error = _kill_when(server, export, pg_connect, db, '%FROM "spm_credit_line"%')
+    # Killed inside the export: the test holds a lock that keeps it from reading the credit lines.
+    error = _kill_while_blocked(
+        server, export, pg_connect, db, "LOCK TABLE spm_credit_line IN ACCESS EXCLUSIVE MODE"
+    )
     assert error is not None, "the export finished before the kill"
     assert _scalar(pg_connect, db, counts_sql) == before
 

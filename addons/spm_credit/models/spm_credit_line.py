@@ -182,8 +182,13 @@ class SpmCreditLine(models.Model):
         lines._notify_credit_update()
         return lines
 
+    @api.model
+    def _frozen_fields(self):
+        """The fields that state what was credited (addons add their source links)."""
+        return FROZEN_FIELDS
+
     def write(self, vals):
-        if FROZEN_FIELDS & set(vals):
+        if self._frozen_fields() & set(vals):
             if not self.env.context.get("spm_credit_engine"):
                 raise UserError(
                     _("Credit lines are never edited: add an adjustment or recompute the document.")
@@ -272,6 +277,8 @@ class SpmCreditLine(models.Model):
             by_company[vals["company_id"]].append(vals["date"])
         self._check_lock_dates({self.env["res.company"].browse(c): d for c, d in by_company.items()})
         self.flush_model()
+        # Nothing is collected on new credit, unless a reversal says otherwise.
+        vals_list = [{"amount_collected": 0.0, **vals} for vals in vals_list]
         columns = sorted(set().union(*vals_list))
         uid, now = self.env.uid, self.env.cr.now()
         # The ORM's False is SQL's NULL, but for booleans.

@@ -1,0 +1,213 @@
+"""JSON API for distributors' own systems: submit secondary billings, read their state.
+
+Authentication is the distributor portal user's Odoo API key, sent as
+``Authorization: Bearer <key>``; the session cookie is neither needed nor
+used. Billings are checked by the same validator as the portal
+(``spm.secondary.billing._check_billings``), all or nothing, and submitting
+a bill number again with the same content returns the earlier billing
+(idempotent retries). See the addon's README for examples.
+"""
+
+import json
+import logging
+import re
+
+import psycopg2
+
+from odoo import http
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+
+_logger = logging.getLogger(__name__)
+
+API_ROOT = "/api/spm/v1/secondary-billings"
+MAX_BODY = 10 * 1024 * 1024
+MAX_BILLINGS = 1000
+MAX_LINES = 50_000
+BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
+BILLING_KEYS = ("bill_number", "bill_date", "retailer", "currency", "type")
+LINE_KEYS = ("product", "quantity", "price_unit")
+
+
+class ApiError(Exception):
+    """An answer of the API other than success: its status, code, message and errors."""
+
+    def __init__(self, status, code, message, errors=None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors
+
+
+class SpmSecondaryBillingApi(http.Controller):
+
+    # ------------------------------------------------------------ plumbing
+
+    def _json(self, payload, status=200, headers=None):
+        return request.make_json_response(payload, headers=headers, status=status)
+
+    def _error_response(self, error):
+        payload = {"error": error.code, "message": error.message}
+        if error.errors is not None:
+            payload["errors"] = error.errors
+        headers = [("WWW-Authenticate", 'Bearer realm="spm"')] if error.status == 401 else None
+        return self._json(payload, status=error.status, headers=headers)
+
+    def _authenticate(self):
+        """Switch the request to the user of the bearer API key; return the
+        distributor it reports for."""
+        match = BEARER.match(request.httprequest.headers.get("Authorization", ""))
+        if not match:
+            raise ApiError(401, "unauthorized", "Send your API key as 'Authorization: Bearer <key>'.")
+        uid = request.env["res.users.apikeys"]._check_credentials(scope="rpc", key=match.group(1))
+        if not uid:
+            _logger.info("Secondary billing API: wrong API key from %s", request.httprequest.remote_addr)
+            raise ApiError(401, "unauthorized", "The API key is wrong, expired or revoked.")
+        request.update_env(user=uid)
+        user = request.env.user
+        request.update_context(lang=user.lang or "en_US")
+        distributor = user.partner_id.commercial_partner_id
+        if not user.share or not distributor.is_distributor:
+            raise ApiError(403, "forbidden", "This API key is not a distributor portal user's.")
+        return distributor
+
+    def _read_json(self):
+        too_large = ApiError(413, "too_large", f"The request is larger than {MAX_BODY // 1024 // 1024} MB.")
+        length = request.httprequest.content_length
+        if length is not None and length > MAX_BODY:
+            raise too_large
+        body = request.httprequest.get_data()
+        if len(body) > MAX_BODY:
+            raise too_large
+        try:
+            return json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            raise ApiError(400, "invalid_json", "The request body is not JSON in UTF-8.") from None
+
+    def _billing_json(self, billing, status=None):
+        billing = billing.sudo()
+        data = {
+            "bill_number": billing.bill_number,
+            "reference": billing.name,
+            "state": billing.state,
+            "bill_date": billing.bill_date.isoformat(),
+            "retailer": billing.retailer_id.name,
+            "type": billing.billing_type,
+            "currency": billing.currency_id.name,
+            "total": billing.amount_total,
+            "reject_reason": billing.reject_reason or None,
+            "lines": [{
+                "product": line.product_id.default_code or line.product_id.barcode or line.product_id.name,
+                "quantity": line.quantity,
+                "price_unit": line.price_unit,
+                "subtotal": line.price_subtotal,
+            } for line in billing.line_ids],
+        }
+        if status:
+            data["status"] = status
+        return data
+
+    @staticmethod
+    def _scalars(source, keys, label, errors):
+        """The values of ``keys`` in ``source`` that are JSON strings or numbers."""
+        values = {}
+        for key in keys:
+            value = source.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
+                errors.append({"field": f"{label}.{key}", "message": "Must be a string or a number."})
+                value = None
+            values[key] = value
+        return values
+
+    def _inputs(self, payload):
+        """The validator's input from the request's JSON."""
+        if not isinstance(payload, dict) or not isinstance(payload.get("billings"), list):
+            raise ApiError(400, "invalid", "The request is malformed.",
+                           [{"field": "billings", "message": "The body must be {\"billings\": [...]}."}])
+        if not payload["billings"]:
+            raise ApiError(400, "invalid", "The request is malformed.",
+                           [{"field": "billings", "message": "No billing in the request."}])
+        errors, inputs = [], []
+        for index, billing in enumerate(payload["billings"]):
+            label = f"billings[{index}]"
+            if not isinstance(billing, dict):
+                errors.append({"field": label, "message": "A billing must be a JSON object."})
+                continue
+            item = {"row": index + 1, "label": label, **self._scalars(billing, BILLING_KEYS, label, errors),
+                    "lines": []}
+            lines = billing.get("lines")
+            if not isinstance(lines, list):
+                errors.append({"field": f"{label}.lines", "message": "Must be a list of lines."})
+                lines = []
+            for line_index, line in enumerate(lines):
+                line_label = f"{label}.lines[{line_index}]"
+                if not isinstance(line, dict):
+                    errors.append({"field": line_label, "message": "A line must be a JSON object."})
+                    continue
+                values = self._scalars(line, LINE_KEYS, line_label, errors)
+                item["lines"].append({"row": index + 1, "label": line_label, **values})
+            inputs.append(item)
+        if errors:
+            raise ApiError(400, "invalid", "The request is malformed.", errors)
+        if len(inputs) > MAX_BILLINGS or sum(len(b["lines"]) for b in inputs) > MAX_LINES:
+            raise ApiError(413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines "
+                                             "per request.")
+        return inputs
+
+    def _submit(self, distributor, inputs):
+        """Check and submit the billings, all or none; return the answer's billings."""
+        Billing = request.env["spm.secondary.billing"].sudo()
+        prepared, errors = Billing._check_billings(inputs, distributor, allow_identical=True)
+        if errors:
+            conflict = all(e.get("code") == "duplicate" for e in errors)
+            raise ApiError(
+                409 if conflict else 400, "conflict" if conflict else "invalid",
+                "Bill numbers already used with another content." if conflict else
+                "Some billings are not valid; none was saved.",
+                [{"bill_number": e["bill_number"], "field": e["column"], "message": e["message"]}
+                 for e in errors],
+            )
+        try:
+            with request.env.cr.savepoint():
+                created, _existing = Billing._create_checked(prepared, "api", submit=True)
+        except psycopg2.IntegrityError:
+            raise ApiError(409, "conflict", "A billing with one of these bill numbers was just submitted; "
+                                            "send the request again.") from None
+        except (UserError, ValidationError) as exc:
+            raise ApiError(400, "invalid", str(exc.args[0])) from None
+        created_by_number = {b.bill_number: b for b in created}
+        results = []
+        for item in prepared:
+            if item["existing"]:
+                results.append(self._billing_json(item["existing"], status="existing"))
+            else:
+                billing = created_by_number[item["vals"]["bill_number"]]
+                results.append(self._billing_json(billing, status="created"))
+        return results, bool(created)
+
+    # ------------------------------------------------------------ routes
+
+    @http.route(API_ROOT, type="http", auth="none", methods=["POST"], csrf=False, save_session=False,
+                readonly=False)
+    def api_submit_billings(self, **kw):
+        """Submit billings: ``{"billings": [...]}``; all are created or none."""
+        try:
+            distributor = self._authenticate()
+            results, created = self._submit(distributor, self._inputs(self._read_json()))
+        except ApiError as error:
+            return self._error_response(error)
+        return self._json({"billings": results}, status=201 if created else 200)
+
+    @http.route(f"{API_ROOT}/<path:bill_number>", type="http", auth="none", methods=["GET"], csrf=False,
+                save_session=False)
+    def api_read_billing(self, bill_number, **kw):
+        """A billing of the distributor by its bill number: its state and content."""
+        try:
+            distributor = self._authenticate()
+        except ApiError as error:
+            return self._error_response(error)
+        billing = request.env["spm.secondary.billing"].search([
+            ("distributor_id", "=", distributor.id), ("bill_number", "=", bill_number.strip()),
+        ], limit=1)
+        if not billing:
+            error = ApiError(404, "not_found", f"No billing with the bill number {bill_number}.")
+            return self._error_response(error)
+        return self._json(self._billing_json(billing))

@@ -1,0 +1,428 @@
+import io
+from collections import OrderedDict
+
+from werkzeug.exceptions import NotFound
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import content_disposition, request
+from odoo.tools import file_open
+from odoo.tools.misc import format_amount
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, group_rows, read_rows
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_CSV = "spm_portal/data/spm_secondary_billing_template.csv"
+# Blank rows offered on the billing form for new lines (more are added by the page's script).
+BLANK_FORM_LINES = 2
+
+
+class SpmDistributorPortal(CustomerPortal):
+    """The distributor's secondary sales on the portal: list, form, upload."""
+
+    # ------------------------------------------------------------ helpers
+
+    def _spm_distributor(self):
+        """The distributor the portal user reports for, or an empty record."""
+        partner = request.env.user.partner_id.commercial_partner_id
+        if request.env.user.share and partner.is_distributor:
+            return partner
+        return request.env["res.partner"]
+
+    def _spm_require_distributor(self):
+        distributor = self._spm_distributor()
+        if not distributor:
+            raise NotFound()
+        return distributor
+
+    def _spm_billing(self, billing_id):
+        """The user's own billing ``billing_id``, in sudo for display; 404 for any
+        other billing, whether it exists or not."""
+        distributor = self._spm_require_distributor()
+        billing = request.env["spm.secondary.billing"].browse(billing_id)
+        try:
+            billing.check_access("read")
+            if not billing.exists():
+                raise MissingError(_("This billing does not exist."))
+        except (AccessError, MissingError):
+            raise NotFound() from None
+        if billing.sudo().distributor_id != distributor:
+            raise NotFound()
+        return billing
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "secondary_billing_count" in counters:
+            distributor = self._spm_distributor()
+            Billing = request.env["spm.secondary.billing"]
+            values["secondary_billing_count"] = Billing.search_count(
+                [("distributor_id", "=", distributor.id)]
+            ) if distributor and Billing.has_access("read") else 0
+        return values
+
+    def _spm_searchbar_sortings(self):
+        return {
+            "date": {"label": _("Bill Date"), "order": "bill_date desc, id desc"},
+            "number": {"label": _("Bill Number"), "order": "bill_number, id"},
+            "retailer": {"label": _("Retailer"), "order": "retailer_id, bill_date desc"},
+            "total": {"label": _("Total"), "order": "amount_total desc, id desc"},
+            "state": {"label": _("Status"), "order": "state, bill_date desc"},
+        }
+
+    def _spm_searchbar_filters(self):
+        return OrderedDict([
+            ("all", {"label": _("All"), "domain": []}),
+            ("draft", {"label": _("Draft"), "domain": [("state", "=", "draft")]}),
+            ("submitted", {"label": _("Submitted"), "domain": [("state", "=", "submitted")]}),
+            ("validated", {"label": _("Validated"), "domain": [("state", "=", "validated")]}),
+            ("rejected", {"label": _("Rejected"), "domain": [("state", "=", "rejected")]}),
+            ("cancel", {"label": _("Cancelled"), "domain": [("state", "=", "cancel")]}),
+        ])
+
+    def _spm_searchbar_inputs(self):
+        return {
+            "all": {"input": "all", "label": _("Search in All")},
+            "bill_number": {"input": "bill_number", "label": _("Search in Bill Number")},
+            "retailer": {"input": "retailer", "label": _("Search in Retailer")},
+            "product": {"input": "product", "label": _("Search in Products")},
+        }
+
+    def _spm_search_domain(self, distributor, search_in, search):
+        if not search:
+            return []
+        retailers = request.env["res.partner"].sudo().search([
+            ("parent_id", "=", distributor.id), ("spm_is_retailer", "=", True),
+            "|", ("name", "ilike", search), ("ref", "ilike", search),
+        ]).ids
+        products = request.env["product.product"].sudo().search([
+            "|", ("default_code", "ilike", search), ("name", "ilike", search),
+        ], limit=1000).ids if search_in in ("product", "all") else []
+        parts = {
+            "bill_number": [("bill_number", "ilike", search)],
+            "retailer": [("retailer_id", "in", retailers)],
+            "product": [("line_ids.product_id", "in", products)],
+        }
+        if search_in in parts:
+            return parts[search_in]
+        return ["|", "|", *parts["bill_number"], *parts["retailer"], *parts["product"]]
+
+    def _spm_common_values(self, distributor, **values):
+        return {
+            **self._prepare_portal_layout_values(),
+            "page_name": "secondary_sales",
+            "distributor": distributor,
+            "format_amount": lambda amount, currency: format_amount(request.env, amount, currency),
+            **values,
+        }
+
+    # ------------------------------------------------------------ list
+
+    @http.route(["/my/secondary-sales", "/my/secondary-sales/page/<int:page>"], type="http", auth="user",
+                website=True, methods=["GET"])
+    def portal_my_secondary_sales(self, page=1, sortby=None, filterby=None, search=None, search_in="all",
+        **kw):
+        distributor = self._spm_require_distributor()
+        Billing = request.env["spm.secondary.billing"]
+        sortings = self._spm_searchbar_sortings()
+        filters = self._spm_searchbar_filters()
+        inputs = self._spm_searchbar_inputs()
+        sortby = sortby if sortby in sortings else "date"
+        filterby = filterby if filterby in filters else "all"
+        search_in = search_in if search_in in inputs else "all"
+        search = (search or "").strip()[:100]
+        domain = [
+            ("distributor_id", "=", distributor.id),
+            *filters[filterby]["domain"],
+            *self._spm_search_domain(distributor, search_in, search),
+        ]
+        pager = portal_pager(
+            url="/my/secondary-sales",
+            url_args={"sortby": sortby, "filterby": filterby, "search_in": search_in, "search": search},
+            total=Billing.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        billings = Billing.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
+                                  offset=pager["offset"])
+        request.session["my_secondary_billings_history"] = billings.ids[:100]
+        values = self._spm_common_values(
+            distributor,
+            billings=billings.sudo(),
+            pager=pager,
+            default_url="/my/secondary-sales",
+            searchbar_sortings=sortings,
+            sortby=sortby,
+            searchbar_filters=filters,
+            filterby=filterby,
+            searchbar_inputs=inputs,
+            search_in=search_in,
+            search=search,
+            totals=Billing._portal_totals(distributor),
+            company_currency=request.env.company.currency_id,
+            message=kw.get("message"),
+        )
+        return request.render("spm_portal.portal_my_secondary_billings", values)
+
+    # ------------------------------------------------------------ one billing
+
+    @http.route(["/my/secondary-sales/<int:billing_id>"], type="http", auth="user", website=True,
+        methods=["GET"])
+    def portal_secondary_billing(self, billing_id, message=None, **kw):
+        billing = self._spm_billing(billing_id)
+        distributor = self._spm_distributor()
+        values = self._spm_common_values(distributor, billing=billing.sudo(), message=message,
+                                         error=kw.get("error"))
+        values = self._get_page_view_values(
+            billing.sudo(), None, values, "my_secondary_billings_history", False,
+        )
+        return request.render("spm_portal.portal_secondary_billing_page", values)
+
+    @http.route(["/my/secondary-sales/new"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_secondary_billing_new(self, **kw):
+        distributor = self._spm_require_distributor()
+        return self._spm_render_form(distributor, request.env["spm.secondary.billing"])
+
+    @http.route(["/my/secondary-sales/<int:billing_id>/edit"], type="http", auth="user", website=True,
+                methods=["GET"])
+    def portal_secondary_billing_edit(self, billing_id, **kw):
+        billing = self._spm_billing(billing_id)
+        if billing.sudo().state != "draft":
+            return request.redirect(f"/my/secondary-sales/{billing.id}")
+        return self._spm_render_form(self._spm_distributor(), billing.sudo())
+
+    def _spm_form_values_of(self, billing):
+        """The form's values of a saved billing."""
+        if not billing:
+            return {
+                "bill_number": "", "bill_date": fields.Date.context_today(billing).isoformat(),
+                "retailer": "", "type": "sale", "currency": request.env.company.currency_id.name, "lines": [],
+            }
+        return {
+            "bill_number": billing.bill_number,
+            "bill_date": billing.bill_date.isoformat(),
+            "retailer": billing.retailer_id.name,
+            "type": billing.billing_type,
+            "currency": billing.currency_id.name,
+            "lines": [{
+                "product": line.product_id.default_code or line.product_id.name,
+                "quantity": f"{line.quantity:g}",
+                "price_unit": f"{line.price_unit:g}",
+            } for line in billing.line_ids],
+        }
+
+    def _spm_render_form(self, distributor, billing, form=None, errors=None, status=200):
+        form = form or self._spm_form_values_of(billing)
+        lines = list(form["lines"]) + [{"product": "", "quantity": "", "price_unit": ""}] * BLANK_FORM_LINES
+        products = request.env["product.product"].sudo().search(
+            distributor._spm_reportable_products_domain(), limit=200, order="default_code, name",
+        )
+        currencies = request.env["res.currency"].sudo().search([])
+        values = self._spm_common_values(
+            distributor,
+            billing=billing,
+            form=form,
+            form_lines=lines,
+            errors=errors or [],
+            products=products,
+            retailers=distributor._spm_retailers()[:500],
+            currencies=currencies,
+            today=fields.Date.context_today(billing).isoformat(),
+        )
+        response = request.render("spm_portal.portal_secondary_billing_form", values)
+        response.status_code = status
+        return response
+
+    def _spm_form_input(self):
+        form = request.httprequest.form
+        lines = []
+        for index, (product, quantity, price) in enumerate(zip(
+            form.getlist("line_product"), form.getlist("line_quantity"), form.getlist("line_price_unit"),
+            strict=False,
+        ), start=1):
+            if not (product.strip() or quantity.strip() or price.strip()):
+                continue
+            lines.append({
+                "row": None, "label": _("Line %(number)s", number=index),
+                "product": product, "quantity": quantity, "price_unit": price,
+            })
+        return {
+            "row": None,
+            "bill_number": form.get("bill_number", ""),
+            "bill_date": form.get("bill_date", ""),
+            "retailer": form.get("retailer", ""),
+            "type": form.get("type", ""),
+            "currency": form.get("currency", ""),
+            "lines": lines,
+        }
+
+    @http.route(["/my/secondary-sales/save"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_secondary_billing_save(self, billing_id=None, action="save", **kw):
+        distributor = self._spm_require_distributor()
+        billing = request.env["spm.secondary.billing"]
+        if billing_id:
+            try:
+                billing = self._spm_billing(int(billing_id))
+            except ValueError:
+                raise NotFound() from None
+            if billing.sudo().state != "draft":
+                return request.redirect(f"/my/secondary-sales/{billing.id}")
+        data = self._spm_form_input()
+        Billing = request.env["spm.secondary.billing"].sudo()
+        prepared, errors = Billing._check_billings([data], distributor, exclude=billing)
+        form = {**data, "lines": [
+            {k: line[k] for k in ("product", "quantity", "price_unit")} for line in data["lines"]
+        ]}
+        if errors:
+            return self._spm_render_form(distributor, billing.sudo(), form=form, errors=errors, status=400)
+        if billing:
+            billing.sudo()._update_checked(prepared[0])
+        else:
+            created, _existing = Billing._create_checked(prepared, "portal")
+            billing = created.with_env(request.env)
+        if action == "submit":
+            try:
+                with request.env.cr.savepoint():
+                    billing.action_submit()
+            except (UserError, ValidationError) as exc:
+                return self._spm_render_form(distributor, billing.sudo(), form=form, status=400, errors=[
+                    {"row": None, "column": None, "message": exc.args[0]}])
+        return request.redirect(f"/my/secondary-sales/{billing.id}")
+
+    def _spm_billing_action(self, billing_id, method):
+        billing = self._spm_billing(billing_id)
+        try:
+            with request.env.cr.savepoint():
+                getattr(billing, method)()
+        except (UserError, ValidationError, AccessError) as exc:
+            values = self._spm_common_values(self._spm_distributor(), billing=billing.sudo(),
+                error=exc.args[0])
+            response = request.render("spm_portal.portal_secondary_billing_page", values)
+            response.status_code = 403 if isinstance(exc, AccessError) else 400
+            return response
+        return request.redirect(f"/my/secondary-sales/{billing.id}")
+
+    @http.route(["/my/secondary-sales/<int:billing_id>/submit"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_secondary_billing_submit(self, billing_id, **kw):
+        return self._spm_billing_action(billing_id, "action_submit")
+
+    @http.route(["/my/secondary-sales/<int:billing_id>/cancel"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_secondary_billing_cancel(self, billing_id, **kw):
+        return self._spm_billing_action(billing_id, "action_cancel")
+
+    @http.route(["/my/secondary-sales/<int:billing_id>/reset"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_secondary_billing_reset(self, billing_id, **kw):
+        return self._spm_billing_action(billing_id, "action_draft")
+
+    @http.route(["/my/secondary-sales/<int:billing_id>/delete"], type="http", auth="user", website=True,
+                methods=["POST"])
+    def portal_secondary_billing_delete(self, billing_id, **kw):
+        billing = self._spm_billing(billing_id)
+        if billing.sudo().state != "draft":
+            return request.redirect(f"/my/secondary-sales/{billing.id}")
+        billing.sudo().unlink()
+        return request.redirect("/my/secondary-sales")
+
+    @http.route(["/my/secondary-sales/products"], type="json", auth="user", methods=["POST"])
+    def portal_secondary_billing_products(self, term="", limit=20):
+        """The products the distributor may report that match ``term``, for the form."""
+        distributor = self._spm_require_distributor()
+        term = str(term or "").strip()[:100]
+        domain = distributor._spm_reportable_products_domain()
+        if term:
+            domain += ["|", "|", ("default_code", "ilike", term), ("name", "ilike", term), ("barcode", "=",
+                term)]
+        products = request.env["product.product"].sudo().search(domain, limit=min(int(limit or 20), 50))
+        return [{
+            "code": product.default_code or product.name,
+            "name": product.display_name,
+            "price": product.lst_price,
+        } for product in products]
+
+    # ------------------------------------------------------------ upload
+
+    @http.route(["/my/secondary-sales/upload"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_secondary_billing_upload_form(self, **kw):
+        distributor = self._spm_require_distributor()
+        return request.render("spm_portal.portal_secondary_billing_upload",
+            self._spm_upload_values(distributor))
+
+    def _spm_upload_values(self, distributor, **values):
+        defaults = {
+            "page_name": "secondary_sales_upload", "errors": [], "created": None, "existing": None,
+            "max_size_mb": MAX_FILE_SIZE // (1024 * 1024), "max_rows": MAX_ROWS, "columns": COLUMNS,
+        }
+        return self._spm_common_values(distributor, **{**defaults, **values})
+
+    @http.route(["/my/secondary-sales/upload"], type="http", auth="user", website=True, methods=["POST"])
+    def portal_secondary_billing_upload(self, submit=None, **kw):
+        distributor = self._spm_require_distributor()
+        Billing = request.env["spm.secondary.billing"].sudo()
+        upload = request.httprequest.files.get("file")
+        filename = upload.filename if upload else ""
+        data = upload.stream.read(MAX_FILE_SIZE + 1) if upload else b""
+        prepared = []
+        if not upload or (not filename and not data):
+            errors = [{"row": None, "column": None, "message": _("Choose a file to upload.")}]
+        else:
+            rows, errors = read_rows(request.env, data)
+            billings = []
+            if not errors:
+                billings, errors = group_rows(request.env, rows)
+            if not errors:
+                prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
+        if errors:
+            values = self._spm_upload_values(distributor, errors=errors[:1000], error_count=len(errors),
+                                             filename=filename)
+            response = request.render("spm_portal.portal_secondary_billing_upload", values)
+            response.status_code = 400
+            return response
+        created, existing = Billing._create_checked(prepared, "upload", submit=bool(submit))
+        values = self._spm_upload_values(distributor, created=created, existing=existing, filename=filename)
+        return request.render("spm_portal.portal_secondary_billing_upload", values)
+
+    @http.route(["/my/secondary-sales/template.csv"], type="http", auth="user", methods=["GET"])
+    def portal_secondary_billing_template_csv(self, **kw):
+        self._spm_require_distributor()
+        with file_open(TEMPLATE_CSV, "rb") as template:
+            content = template.read()
+        return request.make_response(content, headers=[
+            ("Content-Type", "text/csv; charset=utf-8"),
+            ("Content-Disposition", content_disposition("secondary_sales_template.csv")),
+        ])
+
+    @http.route(["/my/secondary-sales/template.xlsx"], type="http", auth="user", methods=["GET"])
+    def portal_secondary_billing_template_xlsx(self, **kw):
+        self._spm_require_distributor()
+        import csv
+
+        import openpyxl
+
+        with file_open(TEMPLATE_CSV, "rb") as template:
+            rows = list(csv.reader(io.StringIO(template.read().decode("utf-8"))))
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.title = "Secondary sales"
+        header = rows[0]
+        sheet.append(header)
+        for row in rows[1:]:
+            typed = dict(zip(header, row, strict=False))
+            typed["bill_date"] = fields.Date.to_date(typed["bill_date"])
+            typed["quantity"] = float(typed["quantity"])
+            typed["price_unit"] = float(typed["price_unit"])
+            sheet.append([typed[column] for column in header])
+        for cell in sheet["B"][1:]:
+            cell.number_format = "yyyy-mm-dd"
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 18
+        output = io.BytesIO()
+        workbook.save(output)
+        return request.make_response(output.getvalue(), headers=[
+            ("Content-Type", XLSX_MIMETYPE),
+            ("Content-Disposition", content_disposition("secondary_sales_template.xlsx")),
+        ])

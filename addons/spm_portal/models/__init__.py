@@ -1,0 +1,5 @@
+from . import res_partner
+from . import spm_secondary_billing
+from . import spm_secondary_billing_line
+from . import spm_credit_line
+from . import spm_credit_issue

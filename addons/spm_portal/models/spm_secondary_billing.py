@@ -1,0 +1,873 @@
+import hashlib
+import json
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_round, format_date
+
+from ..tools import to_date, to_number
+
+# Changing one of these changes what the billing reports: only in draft.
+CONTENT_FIELDS = {
+    "distributor_id", "bill_number", "bill_date", "retailer_id", "billing_type", "currency_id",
+    "company_id", "line_ids",
+}
+MAX_BILL_NUMBER = 64
+MAX_RETAILER = 128
+MAX_LINES = 10_000
+
+
+class SpmSecondaryBilling(models.Model):
+    """A distributor's bill to one of its retailers: its secondary sale.
+
+    Entered on the portal, uploaded in a file or pushed through the JSON API,
+    always checked by :meth:`_check_billings`. Once validated (on submission
+    or after the unit manager's review), its lines credit the salespersons
+    assigned to the distributor.
+    """
+
+    _name = "spm.secondary.billing"
+    _description = "Secondary Billing"
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "bill_date desc, id desc"
+
+    name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
+    bill_number = fields.Char(
+        required=True, index=True, tracking=True, copy=False,
+        help="The distributor's own number of the bill; unique per distributor.",
+    )
+    distributor_id = fields.Many2one(
+        "res.partner", required=True, index=True, tracking=True,
+        domain=[("is_distributor", "=", True), ("parent_id", "=", False)],
+    )
+    bill_date = fields.Date(required=True, index=True, tracking=True, default=fields.Date.context_today)
+    retailer_id = fields.Many2one(
+        "res.partner", required=True, index=True, tracking=True,
+        domain="[('parent_id', '=', distributor_id), ('spm_is_retailer', '=', True)]",
+        context={"default_spm_is_retailer": True, "default_is_company": True},
+    )
+    billing_type = fields.Selection(
+        [("sale", "Sale"), ("return", "Return")], string="Type", required=True, default="sale", tracking=True,
+        help="A return credits the salespersons negatively.",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True,
+        default=lambda self: self.env.company)
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    currency_id = fields.Many2one(
+        "res.currency", required=True, tracking=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    line_ids = fields.One2many("spm.secondary.billing.line", "billing_id", string="Lines", copy=True)
+    amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
+    amount_company_signed = fields.Monetary(
+        "Total (Company Currency)", compute="_compute_amounts", store=True,
+            currency_field="company_currency_id",
+        help="Converted at the bill date; negative for returns.",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("submitted", "Submitted"), ("validated", "Validated"), ("rejected", "Rejected"),
+         ("cancel", "Cancelled")],
+        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+    )
+    reject_reason = fields.Text("Rejection Reason", readonly=True, copy=False, tracking=True)
+    source = fields.Selection(
+        [("portal", "Portal"), ("upload", "File upload"), ("api", "API"), ("backoffice", "Back office")],
+        default="backoffice", required=True, readonly=True, copy=False,
+    )
+    submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    submitted_date = fields.Datetime("Submitted On", readonly=True, copy=False)
+    validated_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
+    validated_date = fields.Datetime("Reviewed On", readonly=True, copy=False)
+    business_unit_ids = fields.Many2many(
+        "spm.business.unit", string="Business Units", compute="_compute_business_unit_ids", store=True,
+    )
+    credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
+    credit_count = fields.Integer(compute="_compute_credit_count")
+
+    _sql_constraints = [
+        ("bill_number_distributor_uniq", "unique(distributor_id, bill_number)",
+         "A distributor's bill number can be reported only once."),
+    ]
+
+    # ------------------------------------------------------------ computes
+
+    @api.depends("line_ids.price_subtotal", "currency_id", "company_id", "bill_date", "billing_type")
+    def _compute_amounts(self):
+        for billing in self:
+            total = sum(billing.line_ids.mapped("price_subtotal"))
+            billing.amount_total = total
+            billing.amount_company_signed = billing._to_company_currency(total) * billing._sign()
+
+    @api.depends("line_ids.business_unit_id")
+    def _compute_business_unit_ids(self):
+        for billing in self:
+            billing.business_unit_ids = billing.line_ids.business_unit_id
+
+    def _compute_credit_count(self):
+        counts = dict(self.env["spm.credit.line"]._read_group(
+            [("secondary_billing_id", "in", self.ids)], ["secondary_billing_id"], ["__count"]
+        ))
+        for billing in self:
+            billing.credit_count = counts.get(billing, 0)
+
+    def _compute_access_url(self):
+        result = super()._compute_access_url()
+        for billing in self:
+            billing.access_url = f"/my/secondary-sales/{billing.id}"
+        return result
+
+    @api.depends("name", "bill_number")
+    def _compute_display_name(self):
+        for billing in self:
+            if billing.bill_number and billing.name not in ("/", False):
+                billing.display_name = f"{billing.name} ({billing.bill_number})"
+            else:
+                billing.display_name = billing.bill_number or billing.name
+
+    def _sign(self):
+        return -1 if self.billing_type == "return" else 1
+
+    def _to_company_currency(self, amount):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if not self.currency_id or self.currency_id == company.currency_id:
+            return company.currency_id.round(amount)
+        return self.currency_id._convert(
+            amount, company.currency_id, company, self.bill_date or fields.Date.context_today(self),
+        )
+
+    # ------------------------------------------------------------ ORM
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sequence = None
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                if sequence is None:  # looked up once for a whole batch (uploads, API)
+                    sequence = self.env["ir.sequence"].sudo().search([
+                        ("code", "=", "spm.secondary.billing"),
+                        ("company_id", "in", [self.env.company.id, False]),
+                    ], order="company_id", limit=1)
+                vals["name"] = sequence._next() if sequence else "/"
+            if vals.get("bill_number"):
+                vals["bill_number"] = vals["bill_number"].strip()
+            if vals.get("distributor_id"):
+                vals["distributor_id"] = self.env["res.partner"].browse(
+                    vals["distributor_id"]).commercial_partner_id.id
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if CONTENT_FIELDS & set(vals) and not self.env.context.get("spm_billing_force_write"):
+            locked = self.filtered(lambda b: b.state != "draft")
+            if locked:
+                raise UserError(_(
+                    "The billing %(billing)s is %(state)s: only draft billings can be changed. "
+                    "Reject or cancel it, reset it to draft, then correct it.",
+                    billing=locked[0].display_name,
+                    state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
+                ))
+        if vals.get("bill_number"):
+            vals["bill_number"] = vals["bill_number"].strip()
+        return super().write(vals)
+
+    @api.constrains("distributor_id", "retailer_id")
+    def _check_distributor_retailer(self):
+        for billing in self:
+            if not billing.distributor_id.is_distributor:
+                raise ValidationError(_(
+                    "%(partner)s is not a distributor.", partner=billing.distributor_id.display_name))
+            if billing.retailer_id.parent_id != billing.distributor_id:
+                raise ValidationError(_(
+                    "%(retailer)s is not a retailer of %(distributor)s.",
+                    retailer=billing.retailer_id.display_name,
+                        distributor=billing.distributor_id.display_name,
+                ))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if any(billing.state != "draft" for billing in self):
+            raise UserError(_("Only draft secondary billings can be deleted; cancel the others."))
+
+    # ------------------------------------------------------------ the validator
+
+    @api.model
+    def _check_billings(self, billings, distributor, *, allow_identical=False, exclude=None):
+        """Check and resolve secondary billings: the one set of business rules
+        of the portal form, the file upload, the API and the back office.
+
+        :param list billings: dicts with ``bill_number``, ``bill_date``,
+            ``retailer`` (a name or code, or a partner), ``type`` (``sale`` or
+            ``return``, empty for a sale), ``currency`` (an ISO code or a
+            currency, empty for the company's) and ``lines``: dicts with
+            ``product`` (an internal reference, a barcode, a name, or a
+            product), ``quantity`` and ``price_unit``. Values may be text as
+            typed, numbers or dates. Each billing and line may carry ``row``
+            (the file row or the position in the request) and ``label`` (a
+            prefix of the column in error messages, e.g. ``lines[2]``).
+        :param distributor: the distributor (commercial entity) reporting them
+        :param bool allow_identical: a bill number already reported with the
+            same content is not an error but that earlier billing (API and
+            upload retries)
+        :param exclude: a billing not to count as a duplicate (the one edited)
+        :return: ``(prepared, errors)``: one dict per billing, with ``billing``
+            (the input), ``existing`` (the earlier identical billing, if any)
+            and ``vals`` (values of :meth:`_create_checked`); errors are dicts
+            ``{"row", "column", "bill_number", "message", "code"}`` in the
+            user's language, ``code`` being ``duplicate`` for a bill number
+            used earlier with another content and ``invalid`` otherwise.
+            Nothing is created or changed.
+        """
+        distributor = distributor.commercial_partner_id
+        errors = []
+        if not distributor.is_distributor:
+            errors.append({"row": None, "column": None, "bill_number": None, "code": "invalid", "message": _(
+                "%(partner)s is not a distributor: it cannot report secondary sales.",
+                partner=distributor.display_name,
+            )})
+            return [], errors
+        ctx = self._check_context(billings, distributor, errors, exclude)
+        prepared = []
+        for billing in billings:
+            count = len(errors)
+            number = self._text(billing.get("bill_number"))
+            self._check_bill_number(billing, number, ctx)
+            bill_date = self._check_bill_date(billing, number, ctx)
+            retailer, retailer_name = self._check_retailer(billing, number, ctx)
+            billing_type = self._check_type(billing, number, ctx)
+            currency = self._check_currency(billing, number, ctx)
+            line_vals = self._check_lines(billing, number, ctx)
+            existing = self.browse()
+            previous = ctx["earlier"].get(number)
+            if previous:
+                signature = self._signature_of(bill_date, retailer, billing_type, currency, line_vals)
+                if allow_identical and len(errors) == count and previous._signature() == signature:
+                    existing = previous
+                else:
+                    ctx["error"](billing, "bill_number", _(
+                        "The bill number %(number)s is already used by your billing %(billing)s of %(date)s "
+                        "(%(state)s).",
+                        number=number, billing=previous.name, date=format_date(self.env, previous.bill_date),
+                        state=ctx["states"][previous.state],
+                    ), number, code="duplicate")
+            valid = len(errors) == count
+            prepared.append({
+                "billing": billing,
+                "existing": existing,
+                "vals": None if existing or not valid else {
+                    "distributor_id": distributor.id,
+                    "company_id": ctx["company"].id,
+                    "bill_number": number,
+                    "bill_date": bill_date,
+                    "retailer_id": retailer.id,
+                    "retailer_name": retailer_name,
+                    "billing_type": billing_type,
+                    "currency_id": currency.id,
+                    "lines": line_vals,
+                },
+            })
+        return prepared, errors
+
+    @api.model
+    def _check_context(self, billings, distributor, errors, exclude):
+        """What checking ``billings`` needs, read in a few queries."""
+
+        def error(item, column, message, bill_number=None, code="invalid"):
+            label = item.get("label")
+            errors.append({
+                "row": item.get("row"),
+                "column": f"{label}.{column}" if label and column else (column or label),
+                "bill_number": bill_number,
+                "message": message,
+                "code": code,
+            })
+
+        company = self.env.company
+        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
+        numbers = [self._text(b.get("bill_number")) for b in billings]
+        earlier = self.sudo().search([
+            ("distributor_id", "=", distributor.id),
+            ("bill_number", "in", [n for n in numbers if n]),
+            ("id", "not in", exclude.ids if exclude else []),
+        ])
+        retailer_texts = [
+            self._text(b.get("retailer")) for b in billings if not isinstance(b.get("retailer"),
+                models.BaseModel)
+        ]
+        allowed = distributor.spm_allowed_product_ids
+        return {
+            "error": error,
+            "distributor": distributor,
+            "company": company,
+            "today": fields.Date.context_today(self),
+            "lock_date": company.spm_credit_lock_date,
+            "date_formats": [lang.date_format] if lang else [],
+            "products": self._resolve_products(billings, company),
+            "allowed_ids": set(allowed.ids) if allowed else None,
+            "currencies": self._resolve_currencies(billings),
+            "retailers": distributor._spm_find_retailers([t for t in retailer_texts if t]),
+            "type_labels": self._type_labels(),
+            "earlier": {b.bill_number: b for b in earlier},
+            "states": dict(self._fields["state"]._description_selection(self.env)),
+            "seen": {},
+        }
+
+    @api.model
+    def _check_bill_number(self, billing, number, ctx):
+        error = ctx["error"]
+        if not number:
+            error(billing, "bill_number", _("The bill number is missing."))
+        elif len(number) > MAX_BILL_NUMBER:
+            error(billing, "bill_number", _(
+                "The bill number is too long (at most %(limit)s characters).", limit=MAX_BILL_NUMBER,
+            ), number)
+        elif number in ctx["seen"]:
+            error(billing, "bill_number", _(
+                "The bill number %(number)s appears twice (first at %(first)s).",
+                number=number, first=ctx["seen"][number],
+            ), number)
+        else:
+            ctx["seen"][number] = billing.get("label") or billing.get("row") or ""
+
+    @api.model
+    def _check_bill_date(self, billing, number, ctx):
+        error = ctx["error"]
+        raw = billing.get("bill_date")
+        if self._is_empty(raw):
+            error(billing, "bill_date", _("The bill date is missing."), number)
+            return None
+        bill_date = to_date(raw, ctx["date_formats"])
+        lock_date = ctx["lock_date"]
+        if not bill_date:
+            error(billing, "bill_date", _(
+                "\"%(value)s\" is not a date: write it as YYYY-MM-DD, e.g. %(example)s.",
+                value=self._text(raw)[:30], example=ctx["today"].isoformat(),
+            ), number)
+        elif bill_date > ctx["today"]:
+            error(billing, "bill_date", _(
+                "The bill date %(date)s is in the future.", date=format_date(self.env, bill_date),
+            ), number)
+        elif lock_date and bill_date <= lock_date:
+            error(billing, "bill_date", _(
+                "Sales up to %(lock)s are closed: the bill date %(date)s is in a locked period. "
+                "Report it with a later date or ask your contact at %(company)s.",
+                lock=format_date(self.env, lock_date), date=format_date(self.env, bill_date),
+                company=ctx["company"].name,
+            ), number)
+        return bill_date
+
+    @api.model
+    def _check_retailer(self, billing, number, ctx):
+        """The retailer (a partner), or the name of a new one to create."""
+        error = ctx["error"]
+        distributor = ctx["distributor"]
+        raw = billing.get("retailer")
+        no_retailer = self.env["res.partner"]
+        if isinstance(raw, models.BaseModel):
+            if not raw:
+                error(billing, "retailer", _("The retailer is missing."), number)
+            elif raw.parent_id != distributor or not raw.spm_is_retailer:
+                error(billing, "retailer", _(
+                    "%(retailer)s is not a retailer of %(distributor)s.",
+                    retailer=raw.display_name, distributor=distributor.display_name,
+                ), number)
+            return raw, None
+        text = self._text(raw)
+        if not text:
+            error(billing, "retailer", _("The retailer is missing."), number)
+            return no_retailer, None
+        if len(text) > MAX_RETAILER:
+            error(billing, "retailer", _(
+                "The retailer's name is too long (at most %(limit)s characters).", limit=MAX_RETAILER,
+            ), number)
+            return no_retailer, None
+        retailer = ctx["retailers"].get(text) or no_retailer
+        return retailer, None if retailer else text
+
+    @api.model
+    def _check_type(self, billing, number, ctx):
+        raw = self._text(billing.get("type")).casefold()
+        if not raw:
+            return "sale"
+        billing_type = ctx["type_labels"].get(raw)
+        if not billing_type:
+            ctx["error"](billing, "type", _(
+                "\"%(value)s\" is not a type of billing: write sale or return.", value=raw[:30],
+            ), number)
+        return billing_type
+
+    @api.model
+    def _check_currency(self, billing, number, ctx):
+        company_currency = ctx["company"].currency_id
+        raw = billing.get("currency")
+        if isinstance(raw, models.BaseModel):
+            return raw or company_currency
+        if self._is_empty(raw):
+            return company_currency
+        currency = ctx["currencies"].get(self._text(raw).upper())
+        if not currency:
+            ctx["error"](billing, "currency", _(
+                "The currency \"%(value)s\" is unknown or not enabled: use an ISO code such as %(example)s.",
+                value=self._text(raw)[:10], example=company_currency.name,
+            ), number)
+        return currency
+
+    @api.model
+    def _check_lines(self, billing, number, ctx):
+        """The create values of the billing's valid lines."""
+        lines = billing.get("lines") or []
+        if not lines:
+            ctx["error"](billing, "lines", _("The billing has no lines."), number)
+        elif len(lines) > MAX_LINES:
+            ctx["error"](billing, "lines", _(
+                "The billing has more than %(limit)s lines.", limit=MAX_LINES), number)
+        line_vals = []
+        for line in lines[:MAX_LINES]:
+            product = self._check_line_product(line, number, ctx)
+            quantity = self._check_number(line, "quantity", number, ctx)
+            price = self._check_number(line, "price_unit", number, ctx)
+            if product and quantity is not None and price is not None:
+                line_vals.append({"product_id": product.id, "quantity": quantity, "price_unit": price})
+        return line_vals
+
+    @api.model
+    def _check_number(self, line, column, number, ctx):
+        """The line's quantity (not zero) or unit price (not negative), rounded."""
+        error = ctx["error"]
+        raw = line.get(column)
+        if self._is_empty(raw):
+            error(line, column, _("The quantity is missing.") if column == "quantity"
+                  else _("The unit price is missing."), number)
+            return None
+        value = to_number(raw)
+        if value is None:
+            error(line, column, _("\"%(value)s\" is not a number.", value=self._text(raw)[:30]), number)
+            return None
+        if column == "quantity":
+            value = float_round(value, precision_digits=self._qty_digits())
+            if not value:
+                error(line, column, _("The quantity cannot be zero."), number)
+                return None
+            return value
+        if value < 0:
+            error(line, column, _(
+                "The unit price cannot be negative; report returns as billings of type return."), number)
+            return None
+        return float_round(value, precision_digits=self._price_digits())
+
+    @api.model
+    def _check_line_product(self, line, number, ctx):
+        error = ctx["error"]
+        raw = line.get("product")
+        if isinstance(raw, models.BaseModel):
+            product = raw
+        else:
+            text = self._text(raw)
+            product = ctx["products"].get(text) if text else None
+            if text and not product:
+                error(line, "product", _(
+                    "The product \"%(value)s\" is unknown: give its internal reference or its barcode.",
+                    value=text[:60],
+                ), number)
+                return None
+        if not product:
+            error(line, "product", _("The product is missing."), number)
+            return None
+        allowed_ids = ctx["allowed_ids"]
+        if not product.sale_ok or (allowed_ids is not None and product.id not in allowed_ids):
+            error(line, "product", _(
+                "%(distributor)s may not report the product %(product)s.",
+                distributor=ctx["distributor"].display_name, product=product.display_name,
+            ), number)
+            return None
+        return product
+
+    @api.model
+    def _resolve_products(self, billings, company):
+        """{text: product} for every product reference of ``billings``: internal
+        reference, then barcode, then "[reference] name" or the exact name."""
+        texts = {
+            self._text(line.get("product"))
+            for billing in billings for line in (billing.get("lines") or [])[:MAX_LINES]
+            if not isinstance(line.get("product"), models.BaseModel)
+        } - {""}
+        if not texts:
+            return {}
+        Product = self.env["product.product"].sudo().with_context(active_test=True)
+        company_domain = [("company_id", "in", [False, company.id])]
+        result = {}
+        for product in Product.search([("default_code", "in", list(texts)), *company_domain],
+            order="id desc"):
+            result[product.default_code] = product
+        missing = texts - set(result)
+        if missing:
+            for product in Product.search([("barcode", "in", list(missing)), *company_domain],
+                order="id desc"):
+                result[product.barcode] = product
+        missing = texts - set(result)
+        if missing:
+            codes = {}
+            for text in missing:
+                if text.startswith("[") and "]" in text:
+                    codes[text] = text[1:text.index("]")].strip()
+            if codes:
+                by_code = {p.default_code: p for p in Product.search(
+                    [("default_code", "in", list(codes.values())), *company_domain], order="id desc")}
+                for text, code in codes.items():
+                    if code in by_code:
+                        result[text] = by_code[code]
+        missing = texts - set(result)
+        if missing and len(missing) <= 1000:
+            by_name = {}
+            for product in Product.search([("name", "in", list(missing)), *company_domain], order="id desc"):
+                by_name.setdefault(product.name, product)
+            result.update(by_name)
+        return result
+
+    @api.model
+    def _resolve_currencies(self, billings):
+        codes = {
+            self._text(b.get("currency")).upper() for b in billings
+            if not isinstance(b.get("currency"), models.BaseModel) and not self._is_empty(b.get("currency"))
+        }
+        if not codes:
+            return {}
+        return {c.name: c for c in self.env["res.currency"].sudo().search([("name", "in", list(codes))])}
+
+    @api.model
+    def _type_labels(self):
+        labels = {"sale": "sale", "return": "return", "sales": "sale", "returns": "return"}
+        for key, label in self._fields["billing_type"]._description_selection(self.env):
+            labels[label.casefold()] = key
+        return labels
+
+    @api.model
+    def _text(self, value):
+        if value is None or value is False or isinstance(value, models.BaseModel):
+            return ""
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return " ".join(str(value).split())
+
+    @api.model
+    def _is_empty(self, value):
+        if isinstance(value, models.BaseModel):
+            return not value
+        return value is None or value is False or (isinstance(value, str) and not value.strip())
+
+    @api.model
+    def _qty_digits(self):
+        return self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+    @api.model
+    def _price_digits(self):
+        return self.env["decimal.precision"].precision_get("Product Price")
+
+    def _signature(self):
+        """What the billing reports, to recognise a retry of the same billing."""
+        self.ensure_one()
+        return self._signature_of(self.bill_date, self.retailer_id, self.billing_type, self.currency_id, [
+            {"product_id": line.product_id.id, "quantity": line.quantity, "price_unit": line.price_unit}
+            for line in self.line_ids
+        ])
+
+    @api.model
+    def _signature_of(self, bill_date, retailer, billing_type, currency, line_vals):
+        content = {
+            "date": bill_date and bill_date.isoformat(),
+            "retailer": retailer.id if retailer else None,
+            "type": billing_type,
+            "currency": currency.id if currency else None,
+            "lines": sorted(
+                (v["product_id"], round(v["quantity"], self._qty_digits()), round(v["price_unit"],
+                    self._price_digits()))
+                for v in line_vals
+            ),
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    @api.model
+    def _create_checked(self, prepared, source, submit=False):
+        """Create the billings that :meth:`_check_billings` accepted (all or none:
+        call it only when it returned no error), with the retailers they name.
+
+        :return: ``(created, existing)`` billings, each in the order of ``prepared``
+        """
+        to_create = [p["vals"] for p in prepared if p["vals"]]
+        existing = self.browse([p["existing"].id for p in prepared if p["existing"]])
+        if not to_create:
+            return self.browse(), existing
+        Partner = self.env["res.partner"]
+        names_by_distributor = {}
+        for vals in to_create:
+            if vals["retailer_name"]:
+                names_by_distributor.setdefault(vals["distributor_id"], []).append(vals["retailer_name"])
+        new_retailers = {}
+        for distributor_id, names in names_by_distributor.items():
+            for name, partner in Partner.browse(distributor_id)._spm_create_retailers(names).items():
+                new_retailers[(distributor_id, name)] = partner
+        vals_list = []
+        for vals in to_create:
+            retailer_id = vals["retailer_id"] or new_retailers[(vals["distributor_id"],
+                vals["retailer_name"])].id
+            vals_list.append({
+                **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name")},
+                "retailer_id": retailer_id,
+                "source": source,
+                "line_ids": [Command.create(line) for line in vals["lines"]],
+            })
+        # The chatter records the submission and the review; a line per created billing adds nothing.
+        created = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
+        if submit:
+            created.action_submit()
+        return created, existing
+
+    def _update_checked(self, item):
+        """Replace this draft billing's content by what :meth:`_check_billings`
+        accepted in ``item`` (the portal form's edit)."""
+        self.ensure_one()
+        vals = item["vals"]
+        retailer_id = vals["retailer_id"]
+        if not retailer_id:
+            name = vals["retailer_name"]
+            retailer_id = self.distributor_id._spm_create_retailers([name])[name].id
+        self.write({
+            **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name", "distributor_id",
+                "company_id")},
+            "retailer_id": retailer_id,
+            "line_ids": [Command.clear()] + [Command.create(line) for line in vals["lines"]],
+        })
+        return True
+
+    def _as_check_input(self):
+        """This billing as :meth:`_check_billings` takes it, to check it again."""
+        self.ensure_one()
+        return {
+            "row": None,
+            "bill_number": self.bill_number,
+            "bill_date": self.bill_date,
+            "retailer": self.retailer_id,
+            "type": self.billing_type,
+            "currency": self.currency_id,
+            "lines": [
+                {"row": None, "label": self.env._("Line %(number)s", number=index),
+                    "product": line.product_id,
+                 "quantity": line.quantity, "price_unit": line.price_unit}
+                for index, line in enumerate(self.line_ids, start=1)
+            ],
+        }
+
+    def _check_content(self):
+        """Check these billings with the rules of every channel, in one pass per
+        distributor; raise on errors."""
+        messages = []
+        billings = self.sudo()
+        for distributor in billings.distributor_id:
+            group = billings.filtered(lambda b, d=distributor: b.distributor_id == d)
+            _prepared, errors = self._check_billings(
+                [billing._as_check_input() for billing in group], distributor, exclude=group,
+            )
+            by_number = {billing.bill_number: billing for billing in group}
+            for error in errors:
+                billing = by_number.get(error["bill_number"])
+                where = f"{error['column']}: " if error["column"] else ""
+                name = billing.display_name if billing else error["bill_number"] or ""
+                messages.append(f"{name}: {where}{error['message']}")
+        if messages:
+            raise ValidationError("\n".join(messages))
+
+    # ------------------------------------------------------------ access
+
+    def _is_own_billing(self):
+        """Whether the current (portal) user reports for this billing's distributor."""
+        self.ensure_one()
+        partner = self.env.user.partner_id.commercial_partner_id
+        return partner.is_distributor and self.distributor_id == partner
+
+    def _check_distributor_or_write_access(self):
+        """Portal users act on their distributor's billings; internal users need
+        write access to them."""
+        for billing in self:
+            if self.env.su:
+                continue
+            if self.env.user.share:
+                if not billing._is_own_billing():
+                    raise AccessError(_("You can only act on the secondary billings of your own company."))
+            else:
+                billing.check_access("write")
+
+    def _check_can_review(self):
+        """Only the managers of the billing's units (those that review billings if
+        any, every unit of its lines otherwise) or SPM administrators validate,
+        reject or cancel a billing once submitted."""
+        if not self or self.env.su or self.env.user.has_group("spm_quota.group_spm_admin"):
+            return
+        if not self.env.user.has_group("spm_quota.group_spm_manager"):
+            raise AccessError(_("Only the business unit's manager can review secondary billings."))
+        for billing in self:
+            units = billing._spm_review_units() or billing._spm_line_units()
+            if not units or units.filtered(lambda u: u.manager_id != self.env.user):
+                raise AccessError(_(
+                    "%(billing)s concerns business units you do not manage: their managers review it.",
+                    billing=billing.display_name,
+                ))
+
+    # ------------------------------------------------------------ workflow
+
+    def _spm_units_by_billing(self):
+        """{billing: business units of its lines}, as credit resolves them, in one pass."""
+        lines = self.sudo().line_ids
+        Unit = self.env["spm.business.unit"].sudo()
+        units = Unit._resolve_business_units(
+            [line.product_id for line in lines], [self.env["crm.team"]] * len(lines),
+            [line.billing_id.company_id for line in lines],
+        )
+        result = dict.fromkeys(self, Unit)
+        for line, unit in zip(lines, units, strict=True):
+            result[line.billing_id.with_env(self.env)] |= unit
+        return result
+
+    def _spm_line_units(self):
+        self.ensure_one()
+        return self._spm_units_by_billing()[self]
+
+    def _spm_review_units(self):
+        self.ensure_one()
+        return self._spm_line_units().filtered(lambda u: u.secondary_validation == "review")
+
+    def action_submit(self):
+        """Submit draft billings: validated at once where every unit validates on
+        submission, otherwise waiting for the review of the units' managers."""
+        if any(billing.state != "draft" for billing in self):
+            raise UserError(_("Only draft billings can be submitted."))
+        self._check_distributor_or_write_access()
+        self._check_content()
+        self.sudo().write({
+            "state": "submitted", "submitted_by_id": self.env.uid, "submitted_date": fields.Datetime.now(),
+            "reject_reason": False,
+        })
+        review_units = {
+            billing: units.filtered(lambda u: u.secondary_validation == "review")
+            for billing, units in self._spm_units_by_billing().items()
+        }
+        to_review = self.browse([billing.id for billing, units in review_units.items() if units])
+        (self - to_review).sudo()._validate(auto=True)
+        for billing in to_review:
+            billing.sudo()._schedule_review(review_units[billing])
+        return True
+
+    def action_validate(self):
+        if any(billing.state != "submitted" for billing in self):
+            raise UserError(_("Only submitted billings can be validated."))
+        self._check_can_review()
+        self.sudo()._validate()
+        return True
+
+    def _validate(self, auto=False):
+        self.write({
+            "state": "validated", "validated_by_id": False if auto else self.env.uid,
+            "validated_date": fields.Datetime.now(),
+        })
+        self._spm_done_review()
+        self._spm_sync_credit()
+
+    def action_reject(self, reason):
+        """Reject submitted or validated billings; the reason is shown to the distributor."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise UserError(_("Give the distributor a reason for the rejection."))
+        if any(billing.state not in ("submitted", "validated") for billing in self):
+            raise UserError(_("Only submitted or validated billings can be rejected."))
+        self._check_can_review()
+        self.sudo().write({
+            "state": "rejected", "reject_reason": reason,
+            "validated_by_id": self.env.uid, "validated_date": fields.Datetime.now(),
+        })
+        self.sudo()._spm_done_review()
+        self.sudo()._spm_sync_credit()
+        for billing in self:
+            # A comment, not a note: the distributor's users who follow the billing are told by email.
+            billing.sudo().message_post(
+                body=_("Rejected: %(reason)s", reason=reason), subtype_xmlid="mail.mt_comment",
+            )
+        return True
+
+    def action_open_reject_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Reject secondary billings"),
+            "res_model": "spm.secondary.billing.reject",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_billing_ids": self.ids},
+        }
+
+    def action_cancel(self):
+        """Cancel billings; cancelling a validated one reverses its credit and
+        is for its reviewers only."""
+        if any(billing.state not in ("draft", "submitted", "validated") for billing in self):
+            raise UserError(_("Only draft, submitted or validated billings can be cancelled."))
+        validated = self.filtered(lambda b: b.state == "validated")
+        validated._check_can_review()
+        (self - validated)._check_distributor_or_write_access()
+        self.sudo().write({"state": "cancel"})
+        self.sudo()._spm_done_review()
+        self.sudo()._spm_sync_credit()
+        return True
+
+    def action_draft(self):
+        """Back to draft, to correct a rejected or cancelled billing and submit it again."""
+        if any(billing.state not in ("rejected", "cancel") for billing in self):
+            raise UserError(_("Only rejected or cancelled billings can be reset to draft."))
+        self._check_distributor_or_write_access()
+        self.sudo().write({"state": "draft"})
+        self.sudo()._spm_sync_credit()
+        return True
+
+    def action_spm_recompute_credit(self):
+        """Credit the billings again after their assignments or units were fixed."""
+        self._spm_sync_credit()
+        return True
+
+    def _spm_sync_credit(self):
+        self.env["spm.credit.line"].sudo()._sync_credit(self.sudo().line_ids)
+
+    def _schedule_review(self, units):
+        self.ensure_one()
+        managers = units.manager_id
+        if not managers:
+            managers = self.env.ref("spm_quota.group_spm_admin").users.filtered(
+                lambda u: self.company_id in u.company_ids and not u.share
+            )[:1]
+        for manager in managers:
+            self.activity_schedule(
+                "spm_portal.mail_activity_type_secondary_review", user_id=manager.id,
+                note=_("%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
+                       distributor=self.distributor_id.display_name, bill=self.bill_number),
+            )
+
+    def _spm_done_review(self):
+        self.activity_unlink(["spm_portal.mail_activity_type_secondary_review"])
+
+    def action_view_spm_credit(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_line_action")
+        action["domain"] = [("secondary_billing_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------ portal figures
+
+    @api.model
+    def _portal_totals(self, distributor):
+        """Validated secondary sales of ``distributor`` this month and this year,
+        in company currency (returns deducted)."""
+        today = fields.Date.context_today(self)
+        result = {}
+        for key, start in (("month", today.replace(day=1)), ("year", today.replace(month=1, day=1))):
+            groups = self.sudo()._read_group([
+                ("distributor_id", "=", distributor.id), ("state", "=", "validated"),
+                ("bill_date", ">=", start), ("bill_date", "<=", today),
+                ("company_id", "=", self.env.company.id),
+            ], [], ["amount_company_signed:sum"])
+            result[key] = groups[0][0] if groups else 0.0
+        return result

@@ -1,0 +1,74 @@
+import json
+import re
+
+from odoo.tests import HttpCase
+
+from .common import SpmPortalCase
+
+CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
+
+
+class SpmPortalHttpCase(SpmPortalCase, HttpCase):
+    """Portal and API requests of the two distributors' users."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Keys = cls.env["res.users.apikeys"]
+        cls.key_a = Keys.with_user(cls.portal_a).sudo()._generate(None, "ERP of A", None)
+        cls.key_b = Keys.with_user(cls.portal_b).sudo()._generate(None, "ERP of B", None)
+        cls.key_internal = Keys.with_user(cls.sales_a).sudo()._generate(None, "internal", None)
+
+    # ------------------------------------------------------------ portal
+
+    def login(self, user):
+        self.authenticate(user.login, user.login)
+
+    def csrf(self, url="/my/secondary-sales/new"):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, response.text[:500])
+        match = CSRF.search(response.text)
+        self.assertTrue(match, "the page has a CSRF token")
+        return match.group(1)
+
+    def post(self, url, data, files=None, csrf=True, allow_redirects=False):
+        data = dict(data)
+        if csrf:
+            data["csrf_token"] = self.csrf()
+        return self.opener.post(self.base_url() + url, data=data, files=files,
+            allow_redirects=allow_redirects,
+                                timeout=30)
+
+    def form_data(self, number="P-1", lines=(("T-INS", "2", "100"), ("T-SUN", "3", "10")), action="submit",
+                  **values):
+        data = {
+            "bill_number": number, "bill_date": self.yesterday.isoformat(), "retailer": "Corner Shop",
+            "type": "sale", "currency": self.company.currency_id.name, "action": action,
+            "line_product": [line[0] for line in lines],
+            "line_quantity": [line[1] for line in lines],
+            "line_price_unit": [line[2] for line in lines],
+        }
+        data.update(values)
+        return data
+
+    # ------------------------------------------------------------ API
+
+    def api(self, method, path="", payload=None, key=None, headers=None, raw=None):
+        headers = dict(headers or {})
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        url = self.base_url() + "/api/spm/v1/secondary-billings" + path
+        if method == "GET":
+            return self.opener.get(url, headers=headers, timeout=30)
+        headers.setdefault("Content-Type", "application/json")
+        body = raw if raw is not None else json.dumps(payload)
+        return self.opener.post(url, data=body, headers=headers, timeout=30)
+
+    def api_billing(self, number="API-1", lines=(("T-INS", 2, 100.0),), **values):
+        billing = {
+            "bill_number": number, "bill_date": self.yesterday.isoformat(), "retailer": "Corner Shop",
+            "type": "sale",
+            "lines": [{"product": p, "quantity": q, "price_unit": u} for p, q, u in lines],
+        }
+        billing.update(values)
+        return billing

@@ -1,0 +1,414 @@
+"""Read the CSV or XLSX files of secondary billings that distributors upload.
+
+The file is read in full, and every problem is returned as an error
+``{"row", "column", "message"}`` in the user's language, never raised: the
+portal shows them all at once and imports nothing while there is one. Row
+numbers are those a spreadsheet shows: the header is row 1.
+
+What the rows mean (products, dates, amounts, duplicates) is checked by
+``spm.secondary.billing._check_billings``, the one validator of every channel.
+"""
+
+import csv
+import datetime
+import io
+import logging
+import math
+import zipfile
+
+_logger = logging.getLogger(__name__)
+
+MAX_FILE_SIZE = 10 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_CELL_LENGTH = 1000
+MAX_COLUMNS = 64
+# An XLSX file is a ZIP archive: refuse those that would unpack to more than this.
+MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
+MAX_XLSX_MEMBERS = 2000
+
+COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
+REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
+HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
+TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency")
+# Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+COLUMN_ALIASES = {
+    "bill": "bill_number", "bill_no": "bill_number", "bill_#": "bill_number", "invoice": "bill_number",
+    "invoice_number": "bill_number", "number": "bill_number",
+    "date": "bill_date", "invoice_date": "bill_date",
+    "customer": "retailer", "retailer_name": "retailer", "retailer_code": "retailer",
+    "product_code": "product", "internal_reference": "product", "reference": "product", "barcode": "product",
+    "qty": "quantity",
+    "price": "price_unit", "unit_price": "price_unit",
+    "billing_type": "type",
+}
+
+MAGICS = (
+    (b"PK\x03\x04", "xlsx"),
+    (b"\xff\xfe", "utf16"),
+    (b"\xfe\xff", "utf16"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
+    (b"%PDF", "binary"),
+    (b"\x89PNG", "binary"),
+    (b"\xff\xd8\xff", "binary"),
+    (b"GIF8", "binary"),
+    (b"\x1f\x8b", "binary"),
+    (b"PK\x05\x06", "binary"),
+    (b"Rar!", "binary"),
+    (b"7z\xbc\xaf", "binary"),
+)
+
+
+def _error(row, column, message):
+    return {"row": row, "column": column, "message": message}
+
+
+def normalize_header(value):
+    key = "_".join(str(value or "").strip().casefold().replace("-", " ").split())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def detect_format(data):
+    """'xlsx', 'csv', 'xls', 'utf16', 'binary' or 'empty', from the content only."""
+    if not data or not data.strip():
+        return "empty"
+    for magic, kind in MAGICS:
+        if data.startswith(magic):
+            return kind
+    sample = data[:65536]
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 13))
+    if b"\x00" in sample or controls > max(8, len(sample) // 100):
+        return "binary"
+    return "csv"
+
+
+def _format_errors(env):
+    _ = env._
+    return {
+        "empty": _("The file is empty."),
+        "xls": _(
+            "This is an old Excel file (.xls). Save it as an Excel Workbook (.xlsx) or as CSV UTF-8, "
+            "then upload it again."
+        ),
+        "utf16": _(
+            "The file is encoded in UTF-16. Save it as CSV UTF-8 (in Excel: File > Save As > "
+            "CSV UTF-8), then upload it again."
+        ),
+        "binary": _(
+            "The file contains binary data: it is neither a CSV nor an Excel (.xlsx) file. "
+            "Download the template from this page and fill it in."
+        ),
+    }
+
+
+def read_rows(env, data, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE):
+    """Read an uploaded file into rows.
+
+    :param env: an Odoo environment, for the language of the messages
+    :param bytes data: the file's content
+    :return: ``(rows, errors)``; each row is a dict ``{"row": number, column: value}``
+             with the columns of :data:`COLUMNS` that the file has; values are
+             stripped strings, or numbers and dates as the workbook stores them
+    """
+    data = data or b""
+    if len(data) > max_size:
+        return [], [_error(None, None, env._(
+            "The file is too large (%(size)s MB): the limit is %(limit)s MB. Split it into smaller files.",
+            size=round(len(data) / 1024 / 1024, 1), limit=round(max_size / 1024 / 1024),
+        ))]
+    kind = detect_format(data)
+    if kind not in ("xlsx", "csv"):
+        return [], [_error(None, None, _format_errors(env)[kind])]
+    reader = _read_xlsx if kind == "xlsx" else _read_csv
+    table, errors = reader(env, data, max_rows)
+    if errors:
+        return [], errors
+    return _table_rows(env, table, max_rows)
+
+
+def _read_csv(env, data, max_rows):
+    _ = env._
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return [], [_error(line, None, _(
+            "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
+            "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
+            "character set Unicode (UTF-8)), then upload it again.",
+            line=line,
+        ))]
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t", "|")}
+    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    table = []
+    try:
+        for record in reader:
+            table.append((len(table) + 1, record))
+            if len(table) > max_rows + 1:
+                break
+    except csv.Error as exc:
+        _logger.info("Unreadable CSV upload: %s", exc)
+        return [], [_error(len(table) + 1, None, _(
+            "This row cannot be read: a cell is too long or a quotation mark is not closed (%(error)s).",
+            error=str(exc),
+        ))]
+    return table, []
+
+
+def _check_archive(env, data):
+    """An error if ``data`` is not a ZIP archive holding a workbook of a sane size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "unreadable"
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
+        return env._("The workbook is too large once unpacked. Split it into smaller files.")
+    if "xl/workbook.xml" not in {m.filename for m in members}:
+        return "unreadable"
+    return None
+
+
+def _read_xlsx(env, data, max_rows):
+    unreadable = env._(
+        "The file looks like an Excel workbook but cannot be read. Open it in your spreadsheet, save it as "
+        "an Excel Workbook (.xlsx) or as CSV UTF-8, then upload it again."
+    )
+    problem = _check_archive(env, data)
+    if problem:
+        return [], [_error(None, None, unreadable if problem == "unreadable" else problem)]
+    table = []
+    try:
+        import openpyxl
+
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        try:
+            for sheet in workbook.worksheets[:1]:
+                rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+                for number, values in enumerate(rows, start=1):
+                    table.append((number, list(values)))
+                    if len(table) > max_rows + 1:
+                        break
+        finally:
+            workbook.close()
+    except Exception:  # any corrupt or hostile workbook is the user's error, never a server error
+        _logger.info("Unreadable XLSX upload", exc_info=True)
+        return [], [_error(None, None, unreadable)]
+    return table, []
+
+
+def _is_blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell(value):
+    """A cell as the validator takes it: stripped text, a number or a date."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _header_columns(env, header_row, header):
+    """The column of each cell of the header row (None where untitled), and errors."""
+    _ = env._
+    columns, errors = [], []
+    for title in header:
+        name = normalize_header(title) if not _is_blank(title) else None
+        if name and name not in COLUMNS:
+            errors.append(_error(header_row, str(title)[:50], _(
+                "Unknown column \"%(column)s\". The columns are: %(columns)s.",
+                column=str(title)[:50], columns=", ".join(COLUMNS),
+            )))
+        elif name and name in columns:
+            errors.append(_error(header_row, name, _(
+                "The column \"%(column)s\" appears twice.", column=name,
+            )))
+        columns.append(name if name in COLUMNS else None)
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    if missing:
+        errors.append(_error(header_row, None, _(
+            "The first row must name the columns; missing: %(missing)s. "
+            "Download the template from this page.",
+            missing=", ".join(missing),
+        )))
+    return columns, errors
+
+
+def _cell_error(env, value):
+    """Why a text cell is refused (too long, a formula, control characters), or None."""
+    _ = env._
+    if len(value) > MAX_CELL_LENGTH:
+        return _("The cell is too long (%(length)s characters; at most %(limit)s).",
+                 length=len(value), limit=MAX_CELL_LENGTH)
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        return _("The cell contains control characters.")
+    return None
+
+
+def _formula_error(env, column, value):
+    if value.startswith("=") or (column in TEXT_COLUMNS and value.startswith(FORMULA_PREFIXES)):
+        return env._(
+            "Formulas are not accepted: \"%(value)s\" starts with %(char)s. "
+            "Enter the value itself.",
+            value=value[:50], char=repr(value[0]),
+        )
+    return None
+
+
+def _row(env, number, values, columns):
+    """One data row as a dict of its columns, and the errors of its cells."""
+    row, errors = {"row": number}, []
+    for index, raw in enumerate(values):
+        column = columns[index] if index < len(columns) else None
+        if column is None:
+            if not _is_blank(raw):
+                errors.append(_error(number, None, env._(
+                    "This row has a value in a column without a title: \"%(value)s\".", value=str(raw)[:50],
+                )))
+            continue
+        value = _cell(raw)
+        problem = isinstance(value, str) and (_cell_error(env, value) or _formula_error(env, column, value))
+        if problem:
+            errors.append(_error(number, column, problem))
+        else:
+            row[column] = value
+    return row, errors
+
+
+def _table_rows(env, table, max_rows):
+    _ = env._
+    # Blank lines before the header are skipped, as spreadsheets show them.
+    while table and all(_is_blank(v) for v in table[0][1]):
+        table.pop(0)
+    if not table:
+        return [], [_error(None, None, _("The file is empty."))]
+    header_row, header = table[0]
+    columns, errors = _header_columns(env, header_row, header)
+    if errors:
+        return [], errors
+    data_rows = [(number, values) for number, values in table[1:] if not all(_is_blank(v) for v in values)]
+    if len(data_rows) > max_rows:
+        return [], [_error(None, None, _(
+            "The file has more than %(limit)s rows. Split it into smaller files.", limit=f"{max_rows:,}",
+        ))]
+    if not data_rows:
+        return [], [_error(None, None, _("The file has no rows under its header."))]
+    rows = []
+    for number, values in data_rows:
+        row, row_errors = _row(env, number, values, columns)
+        rows.append(row)
+        errors += row_errors
+    return ([], errors) if errors else (rows, [])
+
+
+def group_rows(env, rows):
+    """Group file rows into billings by bill number, in the order of the file.
+
+    The bill date, retailer, type and currency of a billing are taken from
+    its first row; a later row may leave them empty but must not contradict
+    them.
+
+    :return: ``(billings, errors)``; each billing is a dict with ``row``
+             (its first row), the header columns and ``lines`` (dicts with
+             ``row``, ``product``, ``quantity``, ``price_unit``)
+    """
+    _ = env._
+    billings, errors = {}, []
+    for row in rows:
+        number = row.get("bill_number")
+        number = str(number).strip() if not _is_blank(number) else ""
+        if not number:
+            errors.append(_error(row["row"], "bill_number", _("The bill number is missing.")))
+            continue
+        billing = billings.get(number)
+        if billing is None:
+            billing = billings[number] = {
+                "row": row["row"], "bill_number": number, "lines": [],
+                **{column: row.get(column) for column in HEADER_COLUMNS},
+            }
+        else:
+            for column in HEADER_COLUMNS:
+                value = row.get(column)
+                if _is_blank(value):
+                    continue
+                if _is_blank(billing[column]):
+                    billing[column] = value
+                elif str(value).strip().casefold() != str(billing[column]).strip().casefold():
+                    errors.append(_error(row["row"], column, _(
+                        "\"%(value)s\" differs from \"%(first)s\" on row %(first_row)s "
+                        "of the same bill %(bill)s.",
+                        value=value, first=billing[column], first_row=billing["row"], bill=number,
+                    )))
+        billing["lines"].append({
+            "row": row["row"],
+            **{column: row.get(column) for column in ("product", "quantity", "price_unit")},
+        })
+    return list(billings.values()), errors
+
+
+NUMBER_CHARS = set("0123456789+-.eE")
+
+
+def _number_text(value):
+    """The text of a number as Python reads it, or None."""
+    text = "".join(value.split()).replace("'", "").replace("\u2019", "")
+    if "," in text and "." in text:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    if not text or set(text) - NUMBER_CHARS:
+        return None
+    return text
+
+
+def to_number(value):
+    """A float from a cell or a JSON value, or None when it is not a number.
+
+    Accepts a decimal point or a decimal comma; spaces and apostrophes group
+    thousands; with both a point and a comma, the last one is the decimals'.
+    """
+    number = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str):
+        text = _number_text(value)
+        try:
+            number = float(text) if text else None
+        except ValueError:
+            number = None
+    # NaN, infinities and absurd figures are not numbers a distributor bills.
+    if number is None or not math.isfinite(number) or abs(number) > 1e12:
+        return None
+    return number
+
+
+def to_date(value, formats=()):
+    """A date from a cell or a JSON value (ISO 8601 first, then ``formats``), or None."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    if len(text) > 10 and text[10] in "T ":
+        text = text[:10]
+    for fmt in ("%Y-%m-%d", *formats):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None

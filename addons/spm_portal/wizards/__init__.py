@@ -1,0 +1,1 @@
+from . import spm_secondary_billing_reject
