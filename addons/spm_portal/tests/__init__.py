@@ -6,3 +6,4 @@ from . import test_portal
 from . import test_access
 from . import test_tour
 from . import test_access_matrix
+from . import test_api_fuzz
