@@ -12,6 +12,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -168,3 +169,60 @@ def make_credited_account(server, shares, credit_basis="order", password=None):
         "product": product,
         "logins": [f"test_{tag}_{i}" for i in range(len(shares))],
     }
+
+
+def portal_session(server, login, password, page="/my"):
+    """A second browser-like session on ``server``, logged in through the login
+    form as ``login``; returns (session, csrf token of ``page``)."""
+    session = requests.Session()
+    form = session.get(f"{server.url}/web/login", timeout=60).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    session.post(
+        f"{server.url}/web/login",
+        timeout=60,
+        data={"login": login, "password": password, "csrf_token": token, "redirect": page},
+    )
+    html = session.get(f"{server.url}{page}", timeout=60).text
+    return session, re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def kill_while_blocked(server, request, pg_connect, db, blocker_sql, params=()):
+    """Hold the locks ``blocker_sql`` takes in a transaction of the test, run
+    ``request()`` in a thread, and SIGKILL the server once its transaction
+    waits for those locks: the kill lands in the middle of that work, every
+    time. Return the exception the request ended with (None if it finished)."""
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = request()
+        except requests.RequestException as exc:
+            outcome["error"] = exc
+
+    with pg_connect(db) as blocker, pg_connect(db) as watcher:
+        blocker.autocommit = False
+        with blocker.cursor() as cr:
+            cr.execute(blocker_sql, params)
+        thread = threading.Thread(target=run)
+        thread.start()
+        deadline = time.monotonic() + 300
+        with watcher.cursor() as cr:
+            while thread.is_alive() and time.monotonic() < deadline:
+                cr.execute(
+                    """SELECT 1 FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'
+                        AND pid != %s""",
+                    [db, blocker.get_backend_pid()],
+                )
+                if cr.fetchone():
+                    server.kill()
+                    break
+                time.sleep(0.05)
+        blocker.rollback()
+    thread.join(timeout=120)
+    return outcome.get("error")
+
+
+def scalar(pg_connect, db, sql, params=()):
+    with pg_connect(db) as conn, conn.cursor() as cr:
+        cr.execute(sql, params)
+        return cr.fetchone()[0]

@@ -10,13 +10,11 @@ again and repeats the request, which then succeeds.
 from __future__ import annotations
 
 import io
-import threading
 import time
 
 import pytest
-import requests
 
-from tests.odoo_server import OdooServer, make_credited_account
+from tests.odoo_server import OdooServer, kill_while_blocked, make_credited_account, scalar
 
 ORDER_LINES = 60
 EXPORT_LINES = 2_000
@@ -26,48 +24,6 @@ EXPORT_LINES = 2_000
 def server(odoo_env):
     with OdooServer(odoo_env.python, odoo_env.odoo_bin, odoo_env.conf, odoo_env.db) as server:
         yield server
-
-
-def _kill_while_blocked(server, request, pg_connect, db, blocker_sql, params=()):
-    """Hold the locks ``blocker_sql`` takes in a transaction of the test, run
-    ``request()`` in a thread, and SIGKILL the server once its transaction
-    waits for those locks: the kill lands in the middle of that work, every
-    time. Return the exception the request ended with (None if it finished)."""
-    outcome = {}
-
-    def run():
-        try:
-            outcome["result"] = request()
-        except requests.RequestException as exc:
-            outcome["error"] = exc
-
-    with pg_connect(db) as blocker, pg_connect(db) as watcher:
-        blocker.autocommit = False
-        with blocker.cursor() as cr:
-            cr.execute(blocker_sql, params)
-        thread = threading.Thread(target=run)
-        thread.start()
-        deadline = time.monotonic() + 300
-        with watcher.cursor() as cr:
-            while thread.is_alive() and time.monotonic() < deadline:
-                cr.execute(
-                    """SELECT 1 FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'
-                        AND pid != %s""",
-                    [db, blocker.get_backend_pid()],
-                )
-                if cr.fetchone():
-                    server.kill()
-                    break
-                time.sleep(0.05)
-        blocker.rollback()
-    thread.join(timeout=120)
-    return outcome.get("error")
-
-
-def _scalar(pg_connect, db, sql, params=()):
-    with pg_connect(db) as conn, conn.cursor() as cr:
-        cr.execute(sql, params)
-        return cr.fetchone()[0]
 
 
 def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_env, pg_connect):
@@ -84,16 +40,16 @@ def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_
             ],
         },
     )
-    monthly_before = _scalar(
+    monthly_before = scalar(
         pg_connect, odoo_env.db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly"
     )
 
     db = odoo_env.db
     # Killed inside the credit engine: the test holds the locks of the order's lines as credit sources.
-    line_ids = _scalar(
+    line_ids = scalar(
         pg_connect, db, "SELECT array_agg(id) FROM sale_order_line WHERE order_id = %s", [order]
     )
-    error = _kill_while_blocked(
+    error = kill_while_blocked(
         server,
         lambda: server.call("sale.order", "action_confirm", [order]),
         pg_connect,
@@ -103,26 +59,24 @@ def test_killed_order_confirmation_credits_nothing_then_again_once(server, odoo_
         [line_ids],
     )
     assert error is not None, "the confirmation finished before the kill"
-    assert _scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "draft"
-    assert _scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == 0
-    assert (
-        _scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == monthly_before
-    )
+    assert scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "draft"
+    assert scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == 0
+    assert scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == monthly_before
 
     server.start()
     server.call("sale.order", "action_confirm", [order], timeout=1800)
-    assert _scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "sale"
-    assert _scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == (
+    assert scalar(pg_connect, db, "SELECT state FROM sale_order WHERE id = %s", [order]) == "sale"
+    assert scalar(pg_connect, db, "SELECT COUNT(*) FROM spm_credit_line WHERE order_id = %s", [order]) == (
         2 * ORDER_LINES
     )
-    total = _scalar(
+    total = scalar(
         pg_connect, db, "SELECT SUM(price_subtotal) FROM sale_order_line WHERE order_id = %s", [order]
     )
     assert (
-        _scalar(pg_connect, db, "SELECT SUM(amount) FROM spm_credit_line WHERE order_id = %s", [order])
+        scalar(pg_connect, db, "SELECT SUM(amount) FROM spm_credit_line WHERE order_id = %s", [order])
         == total
     )
-    assert _scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == (
+    assert scalar(pg_connect, db, "SELECT COALESCE(SUM(amount), 0) FROM spm_credit_monthly") == (
         monthly_before + total
     )
 
@@ -155,7 +109,7 @@ def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_co
                SET amount = m.amount + EXCLUDED.amount, line_count = m.line_count + EXCLUDED.line_count
         """)
     counts_sql = "SELECT (SELECT COUNT(*) FROM spm_credit_line) + (SELECT COUNT(*) FROM ir_attachment)"
-    before = _scalar(pg_connect, db, counts_sql)
+    before = scalar(pg_connect, db, counts_sql)
     today = time.strftime("%Y-%m")
     wizard = server.call(
         "spm.credit.report.wizard", "create", {"date_from": f"{today}-01", "date_to": _month_end(today)}
@@ -167,17 +121,17 @@ def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_co
         return response.content
 
     # Killed inside the export: the test holds a lock that keeps it from reading the credit lines.
-    error = _kill_while_blocked(
+    error = kill_while_blocked(
         server, export, pg_connect, db, "LOCK TABLE spm_credit_line IN ACCESS EXCLUSIVE MODE"
     )
     assert error is not None, "the export finished before the kill"
-    assert _scalar(pg_connect, db, counts_sql) == before
+    assert scalar(pg_connect, db, counts_sql) == before
 
     server.start()
     content = export()
     workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
     assert workbook.sheetnames[:2] == ["Summary", "Detail"]
-    assert _scalar(pg_connect, db, counts_sql) == before
+    assert scalar(pg_connect, db, counts_sql) == before
 
 
 def _month_end(year_month):

@@ -477,6 +477,7 @@ class SpmCreditLine(models.Model):
 
     @api.model
     def _lock_sources(self, sources):
+        """Serialize the transactions that work on ``sources`` (any records)."""
         self.env.cr.execute(
             """
             INSERT INTO spm_credit_source_lock AS l (source_ref)

@@ -225,6 +225,10 @@ class SpmSecondaryBilling(models.Model):
                 partner=distributor.display_name,
             )})
             return [], errors
+        # Two requests of one distributor at the same moment (the same file uploaded
+        # twice) must not both find a bill number free: they conflict on this lock and
+        # the later one is retried, then finds the billings of the first.
+        self.env["spm.credit.line"]._lock_sources(distributor)
         ctx = self._check_context(billings, distributor, errors, exclude)
         prepared = []
         for billing in billings:
