@@ -85,6 +85,7 @@ def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_co
     import openpyxl  # noqa: PLC0415 - in the venv, as Odoo needs it
 
     db = odoo_env.db
+    origin = f"FAULT-{time.time_ns() % 10**9}"
     # Enough credit to make the export last: copies of the demo's lines, this month.
     with pg_connect(db) as conn, conn.cursor() as cr:
         cr.execute(
@@ -93,21 +94,22 @@ def test_killed_export_changes_nothing_and_exports_again(server, odoo_env, pg_co
                                          month, amount, amount_collected, share, kind, basis, state, origin,
                                          create_uid, write_uid, create_date, write_date)
             SELECT l.user_id, l.business_unit_id, l.company_id, l.partner_id, l.product_id, CURRENT_DATE,
-                   date_trunc('month', CURRENT_DATE), 1, 0, 100, 'manual', 'manual', 'confirmed', 'FAULT',
+                   date_trunc('month', CURRENT_DATE), 1, 0, 100, 'manual', 'manual', 'confirmed', %s,
                    1, 1, now(), now()
               FROM generate_series(1, %s) g
               CROSS JOIN LATERAL (SELECT * FROM spm_credit_line LIMIT 1) l
         """,
-            [EXPORT_LINES],
+            [origin, EXPORT_LINES],
         )
-        cr.execute("""
-            INSERT INTO spm_credit_monthly AS m (user_id, business_unit_id, company_id, month, amount,
-                                                 amount_collected, line_count)
+        cr.execute(
+            """
+            INSERT INTO spm_credit_monthly (user_id, business_unit_id, company_id, month, amount,
+                                            amount_collected, line_count)
             SELECT user_id, business_unit_id, company_id, month, SUM(amount), 0, COUNT(*)
-              FROM spm_credit_line WHERE origin = 'FAULT' GROUP BY 1, 2, 3, 4
-            ON CONFLICT (user_id, business_unit_id, company_id, month) DO UPDATE
-               SET amount = m.amount + EXCLUDED.amount, line_count = m.line_count + EXCLUDED.line_count
-        """)
+              FROM spm_credit_line WHERE origin = %s GROUP BY 1, 2, 3, 4
+        """,
+            [origin],
+        )
     counts_sql = "SELECT (SELECT COUNT(*) FROM spm_credit_line) + (SELECT COUNT(*) FROM ir_attachment)"
     before = scalar(pg_connect, db, counts_sql)
     today = time.strftime("%Y-%m")

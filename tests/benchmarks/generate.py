@@ -388,15 +388,11 @@ def _credit(ctx):
     credit_count = cr.rowcount
     cr.execute(
         """
-        INSERT INTO spm_credit_monthly AS m (user_id, business_unit_id, company_id, month, amount,
-                                             amount_collected, line_count)
+        INSERT INTO spm_credit_monthly (user_id, business_unit_id, company_id, month, amount,
+                                        amount_collected, line_count)
         SELECT user_id, business_unit_id, company_id, month, SUM(amount), SUM(amount_collected), COUNT(*)
           FROM spm_credit_line WHERE order_id = ANY(%s)
          GROUP BY 1, 2, 3, 4
-        ON CONFLICT (user_id, business_unit_id, company_id, month) DO UPDATE
-           SET amount = m.amount + EXCLUDED.amount,
-               amount_collected = m.amount_collected + EXCLUDED.amount_collected,
-               line_count = m.line_count + EXCLUDED.line_count
     """,
         [order_ids],
     )

@@ -29,7 +29,13 @@ class SpmCreditReportController(http.Controller):
             output.close()
             raise
         return send_file(
-            output, request.httprequest.environ, mimetype=XLSX_MIMETYPE, as_attachment=True,
-            download_name=wizard._report_filename(), conditional=False, etag=False, max_age=0,
+            output,
+            request.httprequest.environ,
+            mimetype=XLSX_MIMETYPE,
+            as_attachment=True,
+            download_name=wizard._report_filename(),
+            conditional=False,
+            etag=False,
+            max_age=0,
             response_class=Response,
         )

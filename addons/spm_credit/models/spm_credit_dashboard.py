@@ -49,8 +49,9 @@ class SpmCreditDashboard(models.AbstractModel):
     def _get_dashboard_data(self, period, user_id, today):
         me = self.env.user
         # Administrators and accountants read every unit's credit: they get every unit's ranking.
-        sees_all = any(me.has_group(group) for group in ("spm_quota.group_spm_admin",
-                                                         "spm_credit.group_spm_accountant"))
+        sees_all = any(
+            me.has_group(group) for group in ("spm_quota.group_spm_admin", "spm_credit.group_spm_accountant")
+        )
         Unit = self.env["spm.business.unit"]
         companies = [("company_id", "in", self.env.companies.ids)]
         if sees_all:
@@ -74,12 +75,16 @@ class SpmCreditDashboard(models.AbstractModel):
         quarter_start = month_start - relativedelta(months=(month_start.month - 1) % 3)
         months = [year_start + relativedelta(months=i) for i in range(12)]
         per_month = self._figures_by_month(
-            [("user_id", "=", user.id), *unit_domain], year_start, months[-1],
+            [("user_id", "=", user.id), *unit_domain],
+            year_start,
+            months[-1],
         )
         trend = [
-            {"month": fields.Date.to_string(month),
-             "label": format_date(self.env, month, date_format="MMM"),
-             **self._with_attainment(per_month[month])}
+            {
+                "month": fields.Date.to_string(month),
+                "label": format_date(self.env, month, date_format="MMM"),
+                **self._with_attainment(per_month[month]),
+            }
             for month in months
         ]
         starts = {"month": month_start, "quarter": quarter_start, "year": year_start}
@@ -112,15 +117,22 @@ class SpmCreditDashboard(models.AbstractModel):
         """{month: {target, achieved, collected}} between two month starts,
         in two grouped queries."""
         result = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
-        period = [("month", ">=", date_from), ("month", "<=", date_to),
-                  ("company_id", "in", self.env.companies.ids)]
+        period = [
+            ("month", ">=", date_from),
+            ("month", "<=", date_to),
+            ("company_id", "in", self.env.companies.ids),
+        ]
         for month, amount, collected in self.env["spm.credit.monthly"]._read_group(
-            domain + period, ["month:month"], ["amount:sum", "amount_collected:sum"],
+            domain + period,
+            ["month:month"],
+            ["amount:sum", "amount_collected:sum"],
         ):
             result[month]["achieved"] += amount
             result[month]["collected"] += collected
         for month, amount in self.env["spm.quota.line"]._read_group(
-            domain + period + [("state", "=", "confirmed")], ["month:month"], ["amount:sum"],
+            domain + period + [("state", "=", "confirmed")],
+            ["month:month"],
+            ["amount:sum"],
         ):
             result[month]["target"] += amount
         return result
@@ -129,17 +141,24 @@ class SpmCreditDashboard(models.AbstractModel):
     def _team_figures(self, units, date_from, date_to):
         """The salespersons of ``units`` ranked by attainment between two month
         starts, with the units' totals, in two grouped queries."""
-        domain = [("business_unit_id", "in", units.ids), ("month", ">=", date_from), ("month", "<=", date_to),
-                  ("company_id", "in", self.env.companies.ids)]
+        domain = [
+            ("business_unit_id", "in", units.ids),
+            ("month", ">=", date_from),
+            ("month", "<=", date_to),
+            ("company_id", "in", self.env.companies.ids),
+        ]
         figures = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
         for unit, user, amount, collected in self.env["spm.credit.monthly"]._read_group(
-            domain, ["business_unit_id", "user_id"], ["amount:sum", "amount_collected:sum"],
+            domain,
+            ["business_unit_id", "user_id"],
+            ["amount:sum", "amount_collected:sum"],
         ):
             figures[unit, user]["achieved"] += amount
             figures[unit, user]["collected"] += collected
         for unit, user, amount in self.env["spm.quota.line"]._read_group(
             domain + [("state", "=", "confirmed"), ("user_id", "!=", False)],
-            ["business_unit_id", "user_id"], ["amount:sum"],
+            ["business_unit_id", "user_id"],
+            ["amount:sum"],
         ):
             figures[unit, user]["target"] += amount
         by_unit = defaultdict(list)
@@ -147,16 +166,19 @@ class SpmCreditDashboard(models.AbstractModel):
             by_unit[unit].append({"user_id": user.id, "name": user.name, **self._with_attainment(values)})
         teams = []
         for unit in units:
-            members = sorted(by_unit.get(unit, []),
-                             key=lambda m: (-m["attainment"], -m["achieved"], m["name"] or ""))
+            members = sorted(
+                by_unit.get(unit, []), key=lambda m: (-m["attainment"], -m["achieved"], m["name"] or "")
+            )
             for rank, member in enumerate(members, start=1):
                 member["rank"] = rank
-            teams.append({
-                "unit_id": unit.id,
-                "name": unit.display_name,
-                "members": members,
-                "totals": self._with_attainment(self._sum_figures(members)),
-            })
+            teams.append(
+                {
+                    "unit_id": unit.id,
+                    "name": unit.display_name,
+                    "members": members,
+                    "totals": self._with_attainment(self._sum_figures(members)),
+                }
+            )
         return teams
 
     @api.model

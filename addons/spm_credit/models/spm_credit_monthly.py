@@ -1,10 +1,17 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SpmCreditMonthly(models.Model):
-    """Credit per salesperson, business unit and month, kept up to date
-    incrementally by every credit line created, so that the dashboard and the
-    achievement report read a few rows instead of scanning millions of lines."""
+    """Credit per salesperson, business unit and month, kept up to date by
+    every credit line created, so that the dashboard and the achievement report
+    read a few rows instead of scanning millions of lines.
+
+    Every transaction that credits adds its own rows (one per salesperson, unit
+    and month it touched) instead of updating a shared total: transactions
+    crediting the same salesperson at the same moment never wait for, nor
+    conflict with, each other. Readers add the rows up; a daily job merges
+    them into one row per key.
+    """
 
     _name = "spm.credit.monthly"
     _description = "SPM Monthly Credit"
@@ -20,29 +27,24 @@ class SpmCreditMonthly(models.Model):
     amount_collected = fields.Monetary("Collected", readonly=True)
     line_count = fields.Integer(readonly=True)
 
-    _sql_constraints = [
-        (
-            "key_uniq",
-            "unique(user_id, business_unit_id, company_id, month)",
-            "One aggregate per salesperson, unit and month.",
-        ),
-    ]
+    def init(self):
+        self.env.cr.execute(
+            "CREATE INDEX IF NOT EXISTS spm_credit_monthly_key_idx "
+            "ON spm_credit_monthly (user_id, month, business_unit_id, company_id)"
+        )
 
+    @api.model
     def _add(self, totals):
         """Add ``totals`` {(user_id, unit_id, company_id, month): [amount, collected, count]}
-        in one statement; concurrent transactions add up safely on the row lock."""
+        as this transaction's rows, in one statement."""
         keys = list(totals)
         self.flush_model()
         self.env.cr.execute(
             """
-            INSERT INTO spm_credit_monthly AS m
+            INSERT INTO spm_credit_monthly
                    (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
             SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[],
                                  %s::numeric[], %s::numeric[], %s::int[])
-            ON CONFLICT (user_id, business_unit_id, company_id, month) DO UPDATE
-               SET amount = m.amount + EXCLUDED.amount,
-                   amount_collected = m.amount_collected + EXCLUDED.amount_collected,
-                   line_count = m.line_count + EXCLUDED.line_count
             """,
             [
                 [k[0] for k in keys],
@@ -55,3 +57,28 @@ class SpmCreditMonthly(models.Model):
             ],
         )
         self.invalidate_model()
+
+    @api.model
+    def _compact(self):
+        """Merge the rows of each key into one (the daily job). Rows that
+        transactions add meanwhile are not in this snapshot and stay as they are."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            WITH merged AS (
+                DELETE FROM spm_credit_monthly m
+                 USING (SELECT user_id, business_unit_id, company_id, month FROM spm_credit_monthly
+                         GROUP BY 1, 2, 3, 4 HAVING COUNT(*) > 1) k
+                 WHERE (m.user_id, m.business_unit_id, m.company_id, m.month)
+                     = (k.user_id, k.business_unit_id, k.company_id, k.month)
+             RETURNING m.*
+            )
+            INSERT INTO spm_credit_monthly
+                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
+            SELECT user_id, business_unit_id, company_id, month, SUM(amount), SUM(amount_collected),
+                   SUM(line_count)
+              FROM merged GROUP BY 1, 2, 3, 4
+            """
+        )
+        self.invalidate_model()
+        return True

@@ -30,8 +30,9 @@ class SpmAchievementReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             CREATE OR REPLACE VIEW %(table)s AS (
                 SELECT ROW_NUMBER() OVER (
                            ORDER BY u.month, u.user_id, u.business_unit_id, u.company_id
@@ -57,8 +58,9 @@ class SpmAchievementReport(models.Model):
                  GROUP BY u.user_id, u.business_unit_id, u.company_id, u.month
             )
             """,
-            table=SQL.identifier(self._table),
-        ))
+                table=SQL.identifier(self._table),
+            )
+        )
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):
@@ -69,6 +71,8 @@ class SpmAchievementReport(models.Model):
             achieved = self._field_to_sql(self._table, "achieved", query)
             target = self._field_to_sql(self._table, "target", query)
             return SQL(
-                "COALESCE(SUM(%s) * 100.0 / NULLIF(SUM(%s), 0), 0)", achieved, target,
+                "COALESCE(SUM(%s) * 100.0 / NULLIF(SUM(%s), 0), 0)",
+                achieved,
+                target,
             )
         return super()._read_group_select(aggregate_spec, query)

@@ -25,10 +25,16 @@ class SpmAchievementCase(SpmCreditCase):
 
     @classmethod
     def _quota(cls, user, amount, unit=None, confirm=True):
-        quota = cls.env["spm.quota"].create({
-            "user_id": user.id, "business_unit_id": (unit or cls.unit_pharma).id, "amount": amount,
-            "date_from": cls.year_start, "date_to": cls.year_end, "seasonality_profile_id": cls.flat.id,
-        })
+        quota = cls.env["spm.quota"].create(
+            {
+                "user_id": user.id,
+                "business_unit_id": (unit or cls.unit_pharma).id,
+                "amount": amount,
+                "date_from": cls.year_start,
+                "date_to": cls.year_end,
+                "seasonality_profile_id": cls.flat.id,
+            }
+        )
         if confirm:
             quota.action_confirm()
         return quota
@@ -36,11 +42,18 @@ class SpmAchievementCase(SpmCreditCase):
     @classmethod
     def _adjust(cls, user, amount, unit=None, date=None, **vals):
         """A manual adjustment: the one way to credit by hand (managers, administrators)."""
-        return cls.env["spm.credit.line"].create({
-            "user_id": user.id, "business_unit_id": (unit or cls.unit_pharma).id, "amount": amount,
-            "date": date or cls.today, "basis": "manual", "kind": "manual",
-            "reason": vals.pop("reason", "Test"), **vals,
-        })
+        return cls.env["spm.credit.line"].create(
+            {
+                "user_id": user.id,
+                "business_unit_id": (unit or cls.unit_pharma).id,
+                "amount": amount,
+                "date": date or cls.today,
+                "basis": "manual",
+                "kind": "manual",
+                "reason": vals.pop("reason", "Test"),
+                **vals,
+            }
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -62,8 +75,9 @@ class TestAchievementReport(SpmAchievementCase):
         self.assertAlmostEqual(rows.attainment, 50.0)
         # The other months of the year carry the target only.
         self.assertEqual(len(self._rows(self.sales_a)), 12)
-        self.assertEqual(self._rows(self.sales_a).user_id, self.sales_a,
-                         "a salesperson sees their own rows only")
+        self.assertEqual(
+            self._rows(self.sales_a).user_id, self.sales_a, "a salesperson sees their own rows only"
+        )
 
     def test_no_target_no_attainment(self):
         rows = self._rows(self.sales_c, [("month", "=", self.this_month)])
@@ -98,8 +112,10 @@ class TestAchievementReport(SpmAchievementCase):
     def test_manager_accountant_and_company_rules(self):
         self._adjust(self.sales_b, 40.0, unit=self.unit_consumer, reason="Consumer fair")
         # The test units only: demo data may credit other units.
-        month = [("month", "=", self.this_month),
-                 ("business_unit_id", "in", (self.unit_pharma | self.unit_consumer).ids)]
+        month = [
+            ("month", "=", self.this_month),
+            ("business_unit_id", "in", (self.unit_pharma | self.unit_consumer).ids),
+        ]
         pharma = self._rows(self.manager_pharma, month)
         self.assertEqual(pharma.business_unit_id, self.unit_pharma, "a manager sees the units they manage")
         self.assertEqual(pharma.user_id, self.sales_a | self.sales_b | self.sales_c | self.sales_d)
@@ -111,9 +127,13 @@ class TestAchievementReport(SpmAchievementCase):
         self.assertAlmostEqual(sum(everything.mapped("achieved")), 240.0)
 
         other_company = self.env["res.company"].create({"name": "Test SPM Other Company"})
-        unit_other = self.env["spm.business.unit"].create({
-            "name": "Test Other Co Unit", "code": "TOC", "company_id": other_company.id,
-        })
+        unit_other = self.env["spm.business.unit"].create(
+            {
+                "name": "Test Other Co Unit",
+                "code": "TOC",
+                "company_id": other_company.id,
+            }
+        )
         self._adjust(self.sales_a, 70.0, unit=unit_other, company_id=other_company.id)
         self.accountant.company_ids |= other_company
         month = [("month", "=", self.this_month), ("user_id", "=", self.sales_a.id)]

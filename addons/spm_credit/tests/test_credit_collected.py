@@ -40,8 +40,16 @@ class TestCreditCollected(SpmCreditCase):
                 ("business_unit_id", "=", self.unit_consumer.id),
             ]
         )
-        self.assertEqual(len(monthly), 1)
-        self.assertEqual((monthly.amount, monthly.amount_collected), (50.0, 25.0))
+        # One row per transaction that credited (invoice, payment) until the daily merge.
+        self.assertEqual(
+            (sum(monthly.mapped("amount")), sum(monthly.mapped("amount_collected"))), (50.0, 25.0)
+        )
+        self.env["spm.credit.monthly"]._compact()
+        monthly = self.env["spm.credit.monthly"].search(
+            [("user_id", "=", self.sales_a.id), ("business_unit_id", "=", self.unit_consumer.id)]
+        )
+        self.assertEqual(len(monthly), 1, "merged into one row")
+        self.assertEqual((monthly.amount, monthly.amount_collected, monthly.line_count), (50.0, 25.0, 1))
 
     def test_order_basis_collected_through_invoices(self):
         order = self._order([(self.product_pharma, 1, 100.0)])

@@ -16,17 +16,31 @@ class SpmCreditReportCase(SpmAchievementCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.formula_customer = cls.env["res.partner"].create({"name": "=1+2", "is_company": True})
-        cls.adjustment = cls._adjust(cls.sales_a, 12.5, partner_id=cls.formula_customer.id,
-                                     reason="@SUM(A1:A9) bonus", origin="-cmd|' /C calc'!A0")
-        cls.consumer_adjustment = cls._adjust(cls.sales_b, 40.0, unit=cls.unit_consumer,
-                                              reason="Consumer fair")
+        cls.adjustment = cls._adjust(
+            cls.sales_a,
+            12.5,
+            partner_id=cls.formula_customer.id,
+            reason="@SUM(A1:A9) bonus",
+            origin="-cmd|' /C calc'!A0",
+        )
+        cls.consumer_adjustment = cls._adjust(
+            cls.sales_b, 40.0, unit=cls.unit_consumer, reason="Consumer fair"
+        )
 
     def _wizard(self, user, **vals):
         # The test units only: demo data may credit other units.
-        return self.env["spm.credit.report.wizard"].with_user(user).create({
-            "date_from": self.year_start, "date_to": self.year_end,
-            "business_unit_ids": [(6, 0, (self.unit_pharma | self.unit_consumer).ids)], **vals,
-        })
+        return (
+            self.env["spm.credit.report.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "date_from": self.year_start,
+                    "date_to": self.year_end,
+                    "business_unit_ids": [(6, 0, (self.unit_pharma | self.unit_consumer).ids)],
+                    **vals,
+                }
+            )
+        )
 
     @staticmethod
     def _load(content):
@@ -55,10 +69,13 @@ class TestCreditReportXlsx(SpmCreditReportCase):
     def test_totals_equal_credit_lines(self):
         workbook, totals = self._export(self.accountant)
         self.assertEqual(workbook.sheetnames, ["Summary", "Detail", "Adjustments"])
-        lines = self.env["spm.credit.line"].search([
-            ("date", ">=", self.year_start), ("date", "<=", self.year_end),
-            ("business_unit_id", "in", (self.unit_pharma | self.unit_consumer).ids),
-        ])
+        lines = self.env["spm.credit.line"].search(
+            [
+                ("date", ">=", self.year_start),
+                ("date", "<=", self.year_end),
+                ("business_unit_id", "in", (self.unit_pharma | self.unit_consumer).ids),
+            ]
+        )
         expected = round(sum(lines.mapped("amount")), 2)
         self.assertEqual(expected, 252.5, "100 + 100 overlay + 12.5 + 40")
 
@@ -70,8 +87,9 @@ class TestCreditReportXlsx(SpmCreditReportCase):
         self.assertEqual(detail_total["Line"], "Total")
 
         __, summary, summary_total = self._table(workbook["Summary"])
-        self.assertAlmostEqual(summary_total["Achieved"], expected,
-                               msg="the monthly aggregate adds up to the lines")
+        self.assertAlmostEqual(
+            summary_total["Achieved"], expected, msg="the monthly aggregate adds up to the lines"
+        )
         self.assertAlmostEqual(summary_total["Target"], 1440.0)
         self.assertAlmostEqual(summary_total["Attainment (%)"], expected * 100 / 1440)
         by_key = {(row["Salesperson"], row["Business Unit"]): row for row in summary}
@@ -83,8 +101,9 @@ class TestCreditReportXlsx(SpmCreditReportCase):
         self.assertEqual(totals["detail"]["rows"], len(lines))
 
         __, adjustments, adjustments_total = self._table(workbook["Adjustments"])
-        self.assertEqual({row["Line"] for row in adjustments},
-                         {self.adjustment.id, self.consumer_adjustment.id})
+        self.assertEqual(
+            {row["Line"] for row in adjustments}, {self.adjustment.id, self.consumer_adjustment.id}
+        )
         self.assertAlmostEqual(adjustments_total["Amount"], 52.5)
 
         sheet = workbook["Detail"]
@@ -95,12 +114,13 @@ class TestCreditReportXlsx(SpmCreditReportCase):
         workbook, __ = self._export(self.accountant)
         sheet = workbook["Detail"]
         header = [cell.value for cell in sheet[1]]
-        cells = next(
-            row for row in sheet.iter_rows(min_row=2) if row[0].value == self.adjustment.id
-        )
+        cells = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == self.adjustment.id)
         by_name = dict(zip(header, cells, strict=True))
-        for column, text in (("Customer", "=1+2"), ("Reason", "@SUM(A1:A9) bonus"),
-                             ("Document", "-cmd|' /C calc'!A0")):
+        for column, text in (
+            ("Customer", "=1+2"),
+            ("Reason", "@SUM(A1:A9) bonus"),
+            ("Document", "-cmd|' /C calc'!A0"),
+        ):
             self.assertEqual(by_name[column].value, text)
             self.assertEqual(by_name[column].data_type, "s", f"{column} must be a text, not a formula")
         self.assertTrue(by_name["Date"].is_date)
@@ -108,8 +128,11 @@ class TestCreditReportXlsx(SpmCreditReportCase):
         self.assertEqual(by_name["Basis"].value, "Adjustment")
 
     def test_filters(self):
-        workbook, __ = self._export(self.accountant, user_ids=[(6, 0, self.sales_b.ids)],
-                                    business_unit_ids=[(6, 0, self.unit_consumer.ids)])
+        workbook, __ = self._export(
+            self.accountant,
+            user_ids=[(6, 0, self.sales_b.ids)],
+            business_unit_ids=[(6, 0, self.unit_consumer.ids)],
+        )
         __, detail, __ = self._table(workbook["Detail"])
         self.assertEqual([row["Line"] for row in detail], self.consumer_adjustment.ids)
 
@@ -158,8 +181,10 @@ class TestCreditReportDownload(HttpCase, SpmCreditReportCase):
         self.authenticate("t_spm_accountant", "t_spm_accountant")
         response = self.url_open(action["url"])
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.headers["Content-Type"],
-                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        self.assertEqual(
+            response.headers["Content-Type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
         self.assertIn("attachment", response.headers["Content-Disposition"])
         __, detail, __ = self._table(self._load(response.content)["Detail"])
         self.assertEqual(len(detail), 6)

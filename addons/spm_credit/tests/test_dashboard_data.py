@@ -17,8 +17,10 @@ class TestDashboardData(SpmAchievementCase):
         self.assertEqual(data["teams"], [])
         self.assertEqual(data["user_ids"], [self.sales_a.id], "only their own figures")
         month = data["performance"]["month"]
-        self.assertEqual((month["target"], month["achieved"], month["collected"], month["attainment"]),
-                         (100.0, 50.0, 0.0, 50.0))
+        self.assertEqual(
+            (month["target"], month["achieved"], month["collected"], month["attainment"]),
+            (100.0, 50.0, 0.0, 50.0),
+        )
         # Quarter and year to date run through the current month.
         months_in_quarter = (self.today.month - 1) % 3 + 1
         self.assertEqual(data["performance"]["quarter"]["target"], 100.0 * months_in_quarter)
@@ -51,15 +53,23 @@ class TestDashboardData(SpmAchievementCase):
         team = data["teams"][0]
         ranking = [(m["rank"], m["user_id"], m["attainment"]) for m in team["members"]]
         # B: 30 / 20 = 150 %, A: 50 / 100 = 50 %, C and D without target: 0 %, by achievement.
-        self.assertEqual(ranking, [
-            (1, self.sales_b.id, 150.0), (2, self.sales_a.id, 50.0),
-            (3, self.sales_d.id, 0.0), (4, self.sales_c.id, 0.0),
-        ])
-        self.assertEqual(team["totals"], {"target": 120.0, "achieved": 200.0, "collected": 0.0,
-                                          "attainment": round(200 * 100 / 120, 1)})
-        self.assertEqual(set(data["user_ids"]),
-                         {self.manager_pharma.id, self.sales_a.id, self.sales_b.id, self.sales_c.id,
-                          self.sales_d.id})
+        self.assertEqual(
+            ranking,
+            [
+                (1, self.sales_b.id, 150.0),
+                (2, self.sales_a.id, 50.0),
+                (3, self.sales_d.id, 0.0),
+                (4, self.sales_c.id, 0.0),
+            ],
+        )
+        self.assertEqual(
+            team["totals"],
+            {"target": 120.0, "achieved": 200.0, "collected": 0.0, "attainment": round(200 * 100 / 120, 1)},
+        )
+        self.assertEqual(
+            set(data["user_ids"]),
+            {self.manager_pharma.id, self.sales_a.id, self.sales_b.id, self.sales_c.id, self.sales_d.id},
+        )
 
         # The year: the same credit against the targets through the current month.
         year = self._data(self.manager_pharma, period="year")["teams"][0]
@@ -72,27 +82,35 @@ class TestDashboardData(SpmAchievementCase):
         self.assertEqual(self._data(self.sales_b)["performance"]["month"]["achieved"], 1030.0)
 
         consumer = self._data(self.manager_consumer)["teams"][0]
-        self.assertEqual([(m["user_id"], m["achieved"]) for m in consumer["members"]],
-                         [(self.sales_b.id, 1000.0)])
+        self.assertEqual(
+            [(m["user_id"], m["achieved"]) for m in consumer["members"]], [(self.sales_b.id, 1000.0)]
+        )
 
     def test_administrator_and_accountant_see_every_unit(self):
         for user in (self.admin, self.accountant):
             data = self._data(user)
             self.assertTrue(data["is_manager"])
-            self.assertLessEqual({self.unit_pharma.id, self.unit_consumer.id},
-                                 {team["unit_id"] for team in data["teams"]})
+            self.assertLessEqual(
+                {self.unit_pharma.id, self.unit_consumer.id}, {team["unit_id"] for team in data["teams"]}
+            )
             # Any salesperson's figures, in every unit.
             seen = self._data(user, user_id=self.sales_d.id)
             self.assertEqual(seen["performance"]["month"]["achieved"], 100.0)
 
     def test_query_count_does_not_depend_on_data_size(self):
         """The same queries for a unit of 1 salesperson as for a unit of 50."""
-        unit = self.env["spm.business.unit"].create({
-            "name": "Test Big Unit", "code": "TBU", "manager_id": self.manager_consumer.id,
-        })
+        unit = self.env["spm.business.unit"].create(
+            {
+                "name": "Test Big Unit",
+                "code": "TBU",
+                "manager_id": self.manager_consumer.id,
+            }
+        )
         self.unit_consumer.manager_id = self.manager_pharma
-        sellers = [new_test_user(self.env, f"t_spm_seller_{i}", groups="spm_quota.group_spm_salesperson")
-                   for i in range(50)]
+        sellers = [
+            new_test_user(self.env, f"t_spm_seller_{i}", groups="spm_quota.group_spm_salesperson")
+            for i in range(50)
+        ]
         self._quota(sellers[0], 120.0, unit=unit)
         self._adjust(sellers[0], 7.0, unit=unit)
         Dashboard = self.env["spm.credit.dashboard"].with_user(self.manager_consumer)

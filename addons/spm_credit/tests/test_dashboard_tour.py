@@ -62,13 +62,21 @@ class TestDashboardTour(HttpCase, SpmCreditCase):
             time.sleep(1.0)
             with self.registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
-                env["sale.order"].create({
-                    "partner_id": self.customer.id,
-                    "team_id": self.team_other.id,
-                    "order_line": [Command.create({
-                        "product_id": self.product_pharma.id, "product_uom_qty": 1, "price_unit": 250.0,
-                    })],
-                }).action_confirm()
+                env["sale.order"].create(
+                    {
+                        "partner_id": self.customer.id,
+                        "team_id": self.team_other.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": self.product_pharma.id,
+                                    "product_uom_qty": 1,
+                                    "price_unit": 250.0,
+                                }
+                            )
+                        ],
+                    }
+                ).action_confirm()
                 # The test cursor drops post-commit hooks: run them, so that
                 # PostgreSQL's NOTIFY wakes the bus dispatcher as in production.
                 cr.flush()
@@ -77,13 +85,16 @@ class TestDashboardTour(HttpCase, SpmCreditCase):
             self.errors.append(exc)
 
     def test_dashboard_follows_credit_live(self):
-        booker = threading.Thread(target=self._book_credit_when_the_dashboard_listens,
-                                  name="spm_credit_booker")
+        booker = threading.Thread(
+            target=self._book_credit_when_the_dashboard_listens, name="spm_credit_booker"
+        )
         booker.start()
         try:
             self.start_tour(
-                "/odoo/action-spm_credit.spm_credit_dashboard_action", "spm_credit_dashboard_live",
-                login="t_sales_a", timeout=90,
+                "/odoo/action-spm_credit.spm_credit_dashboard_action",
+                "spm_credit_dashboard_live",
+                login="t_sales_a",
+                timeout=90,
             )
         finally:
             booker.join(60)

@@ -9,9 +9,23 @@ from odoo.exceptions import AccessError, ValidationError
 # the file grows on disk, the memory used stays that of one chunk.
 CHUNK_SIZE = 2000
 DETAIL_FIELDS = [
-    "date", "month", "origin", "user_id", "business_unit_id", "company_id", "partner_id", "distributor_id",
-    "product_id", "basis", "state", "share", "amount", "amount_collected", "is_adjustment",
-    "reversed_line_id", "reason",
+    "date",
+    "month",
+    "origin",
+    "user_id",
+    "business_unit_id",
+    "company_id",
+    "partner_id",
+    "distributor_id",
+    "product_id",
+    "basis",
+    "state",
+    "share",
+    "amount",
+    "amount_collected",
+    "is_adjustment",
+    "reversed_line_id",
+    "reason",
 ]
 
 
@@ -28,20 +42,30 @@ class SpmCreditReportWizard(models.TransientModel):
     _description = "SPM Credit Report"
 
     date_from = fields.Date(
-        "From", required=True,
+        "From",
+        required=True,
         default=lambda self: fields.Date.context_today(self).replace(month=1, day=1),
     )
     date_to = fields.Date(
-        "To", required=True,
+        "To",
+        required=True,
         default=lambda self: fields.Date.context_today(self) + relativedelta(day=31),
     )
-    business_unit_ids = fields.Many2many("spm.business.unit", string="Business Units",
-                                         help="Leave empty for every unit.")
-    user_ids = fields.Many2many("res.users", string="Salespersons", domain=[("share", "=", False)],
-                                help="Leave empty for every salesperson.")
-    company_ids = fields.Many2many("res.company", string="Companies",
-                                   default=lambda self: self.env.companies,
-                                   help="Leave empty for every company you are working in.")
+    business_unit_ids = fields.Many2many(
+        "spm.business.unit", string="Business Units", help="Leave empty for every unit."
+    )
+    user_ids = fields.Many2many(
+        "res.users",
+        string="Salespersons",
+        domain=[("share", "=", False)],
+        help="Leave empty for every salesperson.",
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        default=lambda self: self.env.companies,
+        help="Leave empty for every company you are working in.",
+    )
 
     @api.onchange("date_from", "date_to")
     def _onchange_whole_months(self):
@@ -57,10 +81,12 @@ class SpmCreditReportWizard(models.TransientModel):
             if wizard.date_from > wizard.date_to:
                 raise ValidationError(_("The credit report cannot end before it starts."))
             if wizard.date_from.day != 1 or (wizard.date_to + relativedelta(days=1)).day != 1:
-                raise ValidationError(_(
-                    "The credit report covers whole months: start on the first day of a month and "
-                    "end on the last day of a month."
-                ))
+                raise ValidationError(
+                    _(
+                        "The credit report covers whole months: start on the first day of a month and "
+                        "end on the last day of a month."
+                    )
+                )
 
     def action_export(self):
         """Download the workbook (see the ``/spm_credit/report/<id>`` route)."""
@@ -92,7 +118,8 @@ class SpmCreditReportWizard(models.TransientModel):
 
     def _month_domain(self):
         return self._common_domain() + [
-            ("month", ">=", self.date_from.replace(day=1)), ("month", "<=", self.date_to.replace(day=1)),
+            ("month", ">=", self.date_from.replace(day=1)),
+            ("month", "<=", self.date_to.replace(day=1)),
         ]
 
     def _report_filename(self):
@@ -109,21 +136,26 @@ class SpmCreditReportWizard(models.TransientModel):
 
         self.ensure_one()
         self._check_requester()
-        workbook = xlsxwriter.Workbook(output, {
-            "constant_memory": True,
-            # Belt and braces: every text goes through write_string anyway.
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-            "default_date_format": "yyyy-mm-dd",
-        })
+        workbook = xlsxwriter.Workbook(
+            output,
+            {
+                "constant_memory": True,
+                # Belt and braces: every text goes through write_string anyway.
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
         try:
             formats = self._xlsx_formats(workbook)
             totals = {
                 "summary": self._write_summary_sheet(workbook, formats),
                 "detail": self._write_lines_sheet(workbook, formats, _("Detail"), self._line_domain()),
                 "adjustments": self._write_lines_sheet(
-                    workbook, formats, _("Adjustments"),
+                    workbook,
+                    formats,
+                    _("Adjustments"),
                     self._line_domain() + ["|", ("basis", "=", "manual"), ("is_adjustment", "=", True)],
                 ),
             }
@@ -135,9 +167,15 @@ class SpmCreditReportWizard(models.TransientModel):
         digits = self.env.company.currency_id.decimal_places
         money = "#,##0" + ("." + "0" * digits if digits else "")
         return {
-            "header": workbook.add_format({
-                "bold": True, "bg_color": "#E9ECEF", "bottom": 1, "text_wrap": True, "valign": "top",
-            }),
+            "header": workbook.add_format(
+                {
+                    "bold": True,
+                    "bg_color": "#E9ECEF",
+                    "bottom": 1,
+                    "text_wrap": True,
+                    "valign": "top",
+                }
+            ),
             "text": workbook.add_format({}),
             "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
             "month": workbook.add_format({"num_format": "mmm yyyy"}),
@@ -171,12 +209,18 @@ class SpmCreditReportWizard(models.TransientModel):
         of the credit: the summary adds up to the Detail sheet."""
         sheet = workbook.add_worksheet(_("Summary"))
         columns = [
-            (_("Salesperson"), 28), (_("Business Unit"), 24), (_("Company"), 22),
-            (_("Target"), 16), (_("Achieved"), 16), (_("Collected"), 16), (_("Attainment (%)"), 14),
+            (_("Salesperson"), 28),
+            (_("Business Unit"), 24),
+            (_("Company"), 22),
+            (_("Target"), 16),
+            (_("Achieved"), 16),
+            (_("Collected"), 16),
+            (_("Attainment (%)"), 14),
         ]
         self._write_header(sheet, formats, columns)
         groups = self.env["spm.achievement.report"]._read_group(
-            self._month_domain(), ["user_id", "business_unit_id", "company_id"],
+            self._month_domain(),
+            ["user_id", "business_unit_id", "company_id"],
             ["target:sum", "achieved:sum", "collected:sum"],
         )
         figures = {
@@ -201,8 +245,11 @@ class SpmCreditReportWizard(models.TransientModel):
         # Attainment of the total: achieved over target, not a sum of percentages.
         total_row = row + 1
         sheet.write_formula(
-            total_row, 6, f"=IF(D{total_row + 1}=0,0,E{total_row + 1}*100/D{total_row + 1})",
-            formats["total_percent"], sums[1] * 100.0 / sums[0] if sums[0] else 0.0,
+            total_row,
+            6,
+            f"=IF(D{total_row + 1}=0,0,E{total_row + 1}*100/D{total_row + 1})",
+            formats["total_percent"],
+            sums[1] * 100.0 / sums[0] if sums[0] else 0.0,
         )
         sheet.autofilter(0, 0, row, len(columns) - 1)
         return {"target": sums[0], "amount": sums[1], "collected": sums[2], "rows": row}
@@ -237,7 +284,10 @@ class SpmCreditReportWizard(models.TransientModel):
         last_id = 0
         while True:
             chunk = Line.search_read(
-                domain + [("id", ">", last_id)], DETAIL_FIELDS, order="id", limit=CHUNK_SIZE,
+                domain + [("id", ">", last_id)],
+                DETAIL_FIELDS,
+                order="id",
+                limit=CHUNK_SIZE,
             )
             if not chunk:
                 return
@@ -251,10 +301,24 @@ class SpmCreditReportWizard(models.TransientModel):
     def _write_lines_sheet(self, workbook, formats, title, domain):
         sheet = workbook.add_worksheet(title)
         columns = [
-            (_("Line"), 9), (_("Date"), 11), (_("Month"), 10), (_("Document"), 18), (_("Salesperson"), 24),
-            (_("Business Unit"), 20), (_("Company"), 18), (_("Customer"), 28), (_("Distributor"), 24),
-            (_("Product"), 28), (_("Basis"), 14), (_("State"), 12), (_("Share (%)"), 9), (_("Amount"), 14),
-            (_("Collected"), 14), (_("Adjustment"), 11), (_("Corrects"), 9), (_("Reason"), 40),
+            (_("Line"), 9),
+            (_("Date"), 11),
+            (_("Month"), 10),
+            (_("Document"), 18),
+            (_("Salesperson"), 24),
+            (_("Business Unit"), 20),
+            (_("Company"), 18),
+            (_("Customer"), 28),
+            (_("Distributor"), 24),
+            (_("Product"), 28),
+            (_("Basis"), 14),
+            (_("State"), 12),
+            (_("Share (%)"), 9),
+            (_("Amount"), 14),
+            (_("Collected"), 14),
+            (_("Adjustment"), 11),
+            (_("Corrects"), 9),
+            (_("Reason"), 40),
         ]
         self._write_header(sheet, formats, columns)
         Line = self.env["spm.credit.line"]

@@ -18,6 +18,8 @@ from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
+from ..models.spm_secondary_billing import CONTROL_CHARACTERS
+
 _logger = logging.getLogger(__name__)
 
 API_ROOT = "/api/spm/v1/secondary-billings"
@@ -38,7 +40,6 @@ class ApiError(Exception):
 
 
 class SpmSecondaryBillingApi(http.Controller):
-
     # ------------------------------------------------------------ plumbing
 
     def _json(self, payload, status=200, headers=None):
@@ -94,12 +95,17 @@ class SpmSecondaryBillingApi(http.Controller):
             "currency": billing.currency_id.name,
             "total": billing.amount_total,
             "reject_reason": billing.reject_reason or None,
-            "lines": [{
-                "product": line.product_id.default_code or line.product_id.barcode or line.product_id.name,
-                "quantity": line.quantity,
-                "price_unit": line.price_unit,
-                "subtotal": line.price_subtotal,
-            } for line in billing.line_ids],
+            "lines": [
+                {
+                    "product": line.product_id.default_code
+                    or line.product_id.barcode
+                    or line.product_id.name,
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                    "subtotal": line.price_subtotal,
+                }
+                for line in billing.line_ids
+            ],
         }
         if status:
             data["status"] = status
@@ -120,19 +126,31 @@ class SpmSecondaryBillingApi(http.Controller):
     def _inputs(self, payload):
         """The validator's input from the request's JSON."""
         if not isinstance(payload, dict) or not isinstance(payload.get("billings"), list):
-            raise ApiError(400, "invalid", "The request is malformed.",
-                           [{"field": "billings", "message": "The body must be {\"billings\": [...]}."}])
+            raise ApiError(
+                400,
+                "invalid",
+                "The request is malformed.",
+                [{"field": "billings", "message": 'The body must be {"billings": [...]}.'}],
+            )
         if not payload["billings"]:
-            raise ApiError(400, "invalid", "The request is malformed.",
-                           [{"field": "billings", "message": "No billing in the request."}])
+            raise ApiError(
+                400,
+                "invalid",
+                "The request is malformed.",
+                [{"field": "billings", "message": "No billing in the request."}],
+            )
         errors, inputs = [], []
         for index, billing in enumerate(payload["billings"]):
             label = f"billings[{index}]"
             if not isinstance(billing, dict):
                 errors.append({"field": label, "message": "A billing must be a JSON object."})
                 continue
-            item = {"row": index + 1, "label": label, **self._scalars(billing, BILLING_KEYS, label, errors),
-                    "lines": []}
+            item = {
+                "row": index + 1,
+                "label": label,
+                **self._scalars(billing, BILLING_KEYS, label, errors),
+                "lines": [],
+            }
             lines = billing.get("lines")
             if not isinstance(lines, list):
                 errors.append({"field": f"{label}.lines", "message": "Must be a list of lines."})
@@ -148,8 +166,9 @@ class SpmSecondaryBillingApi(http.Controller):
         if errors:
             raise ApiError(400, "invalid", "The request is malformed.", errors)
         if len(inputs) > MAX_BILLINGS or sum(len(b["lines"]) for b in inputs) > MAX_LINES:
-            raise ApiError(413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines "
-                                             "per request.")
+            raise ApiError(
+                413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines per request."
+            )
         return inputs
 
     def _submit(self, distributor, inputs):
@@ -159,18 +178,25 @@ class SpmSecondaryBillingApi(http.Controller):
         if errors:
             conflict = all(e.get("code") == "duplicate" for e in errors)
             raise ApiError(
-                409 if conflict else 400, "conflict" if conflict else "invalid",
-                "Bill numbers already used with another content." if conflict else
-                "Some billings are not valid; none was saved.",
-                [{"bill_number": e["bill_number"], "field": e["column"], "message": e["message"]}
-                 for e in errors],
+                409 if conflict else 400,
+                "conflict" if conflict else "invalid",
+                "Bill numbers already used with another content."
+                if conflict
+                else "Some billings are not valid; none was saved.",
+                [
+                    {"bill_number": e["bill_number"], "field": e["column"], "message": e["message"]}
+                    for e in errors
+                ],
             )
         try:
             with request.env.cr.savepoint():
                 created, _existing = Billing._create_checked(prepared, "api", submit=True)
         except psycopg2.IntegrityError:
-            raise ApiError(409, "conflict", "A billing with one of these bill numbers was just submitted; "
-                                            "send the request again.") from None
+            raise ApiError(
+                409,
+                "conflict",
+                "A billing with one of these bill numbers was just submitted; send the request again.",
+            ) from None
         except (UserError, ValidationError) as exc:
             raise ApiError(400, "invalid", str(exc.args[0])) from None
         created_by_number = {b.bill_number: b for b in created}
@@ -185,8 +211,9 @@ class SpmSecondaryBillingApi(http.Controller):
 
     # ------------------------------------------------------------ routes
 
-    @http.route(API_ROOT, type="http", auth="none", methods=["POST"], csrf=False, save_session=False,
-                readonly=False)
+    @http.route(
+        API_ROOT, type="http", auth="none", methods=["POST"], csrf=False, save_session=False, readonly=False
+    )
     def api_submit_billings(self, **kw):
         """Submit billings: ``{"billings": [...]}``; all are created or none."""
         try:
@@ -196,17 +223,31 @@ class SpmSecondaryBillingApi(http.Controller):
             return self._error_response(error)
         return self._json({"billings": results}, status=201 if created else 200)
 
-    @http.route(f"{API_ROOT}/<path:bill_number>", type="http", auth="none", methods=["GET"], csrf=False,
-                save_session=False)
+    @http.route(
+        f"{API_ROOT}/<path:bill_number>",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
     def api_read_billing(self, bill_number, **kw):
         """A billing of the distributor by its bill number: its state and content."""
         try:
             distributor = self._authenticate()
         except ApiError as error:
             return self._error_response(error)
-        billing = request.env["spm.secondary.billing"].search([
-            ("distributor_id", "=", distributor.id), ("bill_number", "=", bill_number.strip()),
-        ], limit=1)
+        Billing = request.env["spm.secondary.billing"]
+        billing = Billing.browse()
+        # No stored bill number has control characters: do not send such a value to the database.
+        if not CONTROL_CHARACTERS.search(bill_number):
+            billing = Billing.search(
+                [
+                    ("distributor_id", "=", distributor.id),
+                    ("bill_number", "=", bill_number.strip()),
+                ],
+                limit=1,
+            )
         if not billing:
             error = ApiError(404, "not_found", f"No billing with the bill number {bill_number}.")
             return self._error_response(error)

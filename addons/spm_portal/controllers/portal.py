@@ -58,9 +58,11 @@ class SpmDistributorPortal(CustomerPortal):
         if "secondary_billing_count" in counters:
             distributor = self._spm_distributor()
             Billing = request.env["spm.secondary.billing"]
-            values["secondary_billing_count"] = Billing.search_count(
-                [("distributor_id", "=", distributor.id)]
-            ) if distributor and Billing.has_access("read") else 0
+            values["secondary_billing_count"] = (
+                Billing.search_count([("distributor_id", "=", distributor.id)])
+                if distributor and Billing.has_access("read")
+                else 0
+            )
         return values
 
     def _spm_searchbar_sortings(self):
@@ -73,14 +75,16 @@ class SpmDistributorPortal(CustomerPortal):
         }
 
     def _spm_searchbar_filters(self):
-        return OrderedDict([
-            ("all", {"label": _("All"), "domain": []}),
-            ("draft", {"label": _("Draft"), "domain": [("state", "=", "draft")]}),
-            ("submitted", {"label": _("Submitted"), "domain": [("state", "=", "submitted")]}),
-            ("validated", {"label": _("Validated"), "domain": [("state", "=", "validated")]}),
-            ("rejected", {"label": _("Rejected"), "domain": [("state", "=", "rejected")]}),
-            ("cancel", {"label": _("Cancelled"), "domain": [("state", "=", "cancel")]}),
-        ])
+        return OrderedDict(
+            [
+                ("all", {"label": _("All"), "domain": []}),
+                ("draft", {"label": _("Draft"), "domain": [("state", "=", "draft")]}),
+                ("submitted", {"label": _("Submitted"), "domain": [("state", "=", "submitted")]}),
+                ("validated", {"label": _("Validated"), "domain": [("state", "=", "validated")]}),
+                ("rejected", {"label": _("Rejected"), "domain": [("state", "=", "rejected")]}),
+                ("cancel", {"label": _("Cancelled"), "domain": [("state", "=", "cancel")]}),
+            ]
+        )
 
     def _spm_searchbar_inputs(self):
         return {
@@ -93,13 +97,35 @@ class SpmDistributorPortal(CustomerPortal):
     def _spm_search_domain(self, distributor, search_in, search):
         if not search:
             return []
-        retailers = request.env["res.partner"].sudo().search([
-            ("parent_id", "=", distributor.id), ("spm_is_retailer", "=", True),
-            "|", ("name", "ilike", search), ("ref", "ilike", search),
-        ]).ids
-        products = request.env["product.product"].sudo().search([
-            "|", ("default_code", "ilike", search), ("name", "ilike", search),
-        ], limit=1000).ids if search_in in ("product", "all") else []
+        retailers = (
+            request.env["res.partner"]
+            .sudo()
+            .search(
+                [
+                    ("parent_id", "=", distributor.id),
+                    ("spm_is_retailer", "=", True),
+                    "|",
+                    ("name", "ilike", search),
+                    ("ref", "ilike", search),
+                ]
+            )
+            .ids
+        )
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .search(
+                [
+                    "|",
+                    ("default_code", "ilike", search),
+                    ("name", "ilike", search),
+                ],
+                limit=1000,
+            )
+            .ids
+            if search_in in ("product", "all")
+            else []
+        )
         parts = {
             "bill_number": [("bill_number", "ilike", search)],
             "retailer": [("retailer_id", "in", retailers)],
@@ -120,10 +146,16 @@ class SpmDistributorPortal(CustomerPortal):
 
     # ------------------------------------------------------------ list
 
-    @http.route(["/my/secondary-sales", "/my/secondary-sales/page/<int:page>"], type="http", auth="user",
-                website=True, methods=["GET"])
-    def portal_my_secondary_sales(self, page=1, sortby=None, filterby=None, search=None, search_in="all",
-        **kw):
+    @http.route(
+        ["/my/secondary-sales", "/my/secondary-sales/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_secondary_sales(
+        self, page=1, sortby=None, filterby=None, search=None, search_in="all", **kw
+    ):
         distributor = self._spm_require_distributor()
         Billing = request.env["spm.secondary.billing"]
         sortings = self._spm_searchbar_sortings()
@@ -145,8 +177,9 @@ class SpmDistributorPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        billings = Billing.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
-                                  offset=pager["offset"])
+        billings = Billing.search(
+            domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+        )
         request.session["my_secondary_billings_history"] = billings.ids[:100]
         values = self._spm_common_values(
             distributor,
@@ -168,15 +201,21 @@ class SpmDistributorPortal(CustomerPortal):
 
     # ------------------------------------------------------------ one billing
 
-    @http.route(["/my/secondary-sales/<int:billing_id>"], type="http", auth="user", website=True,
-        methods=["GET"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>"], type="http", auth="user", website=True, methods=["GET"]
+    )
     def portal_secondary_billing(self, billing_id, message=None, **kw):
         billing = self._spm_billing(billing_id)
         distributor = self._spm_distributor()
-        values = self._spm_common_values(distributor, billing=billing.sudo(), message=message,
-                                         error=kw.get("error"))
+        values = self._spm_common_values(
+            distributor, billing=billing.sudo(), message=message, error=kw.get("error")
+        )
         values = self._get_page_view_values(
-            billing.sudo(), None, values, "my_secondary_billings_history", False,
+            billing.sudo(),
+            None,
+            values,
+            "my_secondary_billings_history",
+            False,
         )
         return request.render("spm_portal.portal_secondary_billing_page", values)
 
@@ -185,8 +224,9 @@ class SpmDistributorPortal(CustomerPortal):
         distributor = self._spm_require_distributor()
         return self._spm_render_form(distributor, request.env["spm.secondary.billing"])
 
-    @http.route(["/my/secondary-sales/<int:billing_id>/edit"], type="http", auth="user", website=True,
-                methods=["GET"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>/edit"], type="http", auth="user", website=True, methods=["GET"]
+    )
     def portal_secondary_billing_edit(self, billing_id, **kw):
         billing = self._spm_billing(billing_id)
         if billing.sudo().state != "draft":
@@ -197,8 +237,12 @@ class SpmDistributorPortal(CustomerPortal):
         """The form's values of a saved billing."""
         if not billing:
             return {
-                "bill_number": "", "bill_date": fields.Date.context_today(billing).isoformat(),
-                "retailer": "", "type": "sale", "currency": request.env.company.currency_id.name, "lines": [],
+                "bill_number": "",
+                "bill_date": fields.Date.context_today(billing).isoformat(),
+                "retailer": "",
+                "type": "sale",
+                "currency": request.env.company.currency_id.name,
+                "lines": [],
             }
         return {
             "bill_number": billing.bill_number,
@@ -206,18 +250,27 @@ class SpmDistributorPortal(CustomerPortal):
             "retailer": billing.retailer_id.name,
             "type": billing.billing_type,
             "currency": billing.currency_id.name,
-            "lines": [{
-                "product": line.product_id.default_code or line.product_id.name,
-                "quantity": f"{line.quantity:g}",
-                "price_unit": f"{line.price_unit:g}",
-            } for line in billing.line_ids],
+            "lines": [
+                {
+                    "product": line.product_id.default_code or line.product_id.name,
+                    "quantity": f"{line.quantity:g}",
+                    "price_unit": f"{line.price_unit:g}",
+                }
+                for line in billing.line_ids
+            ],
         }
 
     def _spm_render_form(self, distributor, billing, form=None, errors=None, status=200):
         form = form or self._spm_form_values_of(billing)
         lines = list(form["lines"]) + [{"product": "", "quantity": "", "price_unit": ""}] * BLANK_FORM_LINES
-        products = request.env["product.product"].sudo().search(
-            distributor._spm_reportable_products_domain(), limit=200, order="default_code, name",
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .search(
+                distributor._spm_reportable_products_domain(),
+                limit=200,
+                order="default_code, name",
+            )
         )
         currencies = request.env["res.currency"].sudo().search([])
         values = self._spm_common_values(
@@ -238,16 +291,26 @@ class SpmDistributorPortal(CustomerPortal):
     def _spm_form_input(self):
         form = request.httprequest.form
         lines = []
-        for index, (product, quantity, price) in enumerate(zip(
-            form.getlist("line_product"), form.getlist("line_quantity"), form.getlist("line_price_unit"),
-            strict=False,
-        ), start=1):
+        for index, (product, quantity, price) in enumerate(
+            zip(
+                form.getlist("line_product"),
+                form.getlist("line_quantity"),
+                form.getlist("line_price_unit"),
+                strict=False,
+            ),
+            start=1,
+        ):
             if not (product.strip() or quantity.strip() or price.strip()):
                 continue
-            lines.append({
-                "row": None, "label": _("Line %(number)s", number=index),
-                "product": product, "quantity": quantity, "price_unit": price,
-            })
+            lines.append(
+                {
+                    "row": None,
+                    "label": _("Line %(number)s", number=index),
+                    "product": product,
+                    "quantity": quantity,
+                    "price_unit": price,
+                }
+            )
         return {
             "row": None,
             "bill_number": form.get("bill_number", ""),
@@ -272,9 +335,10 @@ class SpmDistributorPortal(CustomerPortal):
         data = self._spm_form_input()
         Billing = request.env["spm.secondary.billing"].sudo()
         prepared, errors = Billing._check_billings([data], distributor, exclude=billing)
-        form = {**data, "lines": [
-            {k: line[k] for k in ("product", "quantity", "price_unit")} for line in data["lines"]
-        ]}
+        form = {
+            **data,
+            "lines": [{k: line[k] for k in ("product", "quantity", "price_unit")} for line in data["lines"]],
+        }
         if errors:
             return self._spm_render_form(distributor, billing.sudo(), form=form, errors=errors, status=400)
         if billing:
@@ -287,8 +351,13 @@ class SpmDistributorPortal(CustomerPortal):
                 with request.env.cr.savepoint():
                     billing.action_submit()
             except (UserError, ValidationError) as exc:
-                return self._spm_render_form(distributor, billing.sudo(), form=form, status=400, errors=[
-                    {"row": None, "column": None, "message": exc.args[0]}])
+                return self._spm_render_form(
+                    distributor,
+                    billing.sudo(),
+                    form=form,
+                    status=400,
+                    errors=[{"row": None, "column": None, "message": exc.args[0]}],
+                )
         return request.redirect(f"/my/secondary-sales/{billing.id}")
 
     def _spm_billing_action(self, billing_id, method):
@@ -297,30 +366,51 @@ class SpmDistributorPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 getattr(billing, method)()
         except (UserError, ValidationError, AccessError) as exc:
-            values = self._spm_common_values(self._spm_distributor(), billing=billing.sudo(),
-                error=exc.args[0])
+            values = self._spm_common_values(
+                self._spm_distributor(), billing=billing.sudo(), error=exc.args[0]
+            )
             response = request.render("spm_portal.portal_secondary_billing_page", values)
             response.status_code = 403 if isinstance(exc, AccessError) else 400
             return response
         return request.redirect(f"/my/secondary-sales/{billing.id}")
 
-    @http.route(["/my/secondary-sales/<int:billing_id>/submit"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>/submit"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def portal_secondary_billing_submit(self, billing_id, **kw):
         return self._spm_billing_action(billing_id, "action_submit")
 
-    @http.route(["/my/secondary-sales/<int:billing_id>/cancel"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>/cancel"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def portal_secondary_billing_cancel(self, billing_id, **kw):
         return self._spm_billing_action(billing_id, "action_cancel")
 
-    @http.route(["/my/secondary-sales/<int:billing_id>/reset"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>/reset"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def portal_secondary_billing_reset(self, billing_id, **kw):
         return self._spm_billing_action(billing_id, "action_draft")
 
-    @http.route(["/my/secondary-sales/<int:billing_id>/delete"], type="http", auth="user", website=True,
-                methods=["POST"])
+    @http.route(
+        ["/my/secondary-sales/<int:billing_id>/delete"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
     def portal_secondary_billing_delete(self, billing_id, **kw):
         billing = self._spm_billing(billing_id)
         if billing.sudo().state != "draft":
@@ -335,27 +425,41 @@ class SpmDistributorPortal(CustomerPortal):
         term = str(term or "").strip()[:100]
         domain = distributor._spm_reportable_products_domain()
         if term:
-            domain += ["|", "|", ("default_code", "ilike", term), ("name", "ilike", term), ("barcode", "=",
-                term)]
+            domain += [
+                "|",
+                "|",
+                ("default_code", "ilike", term),
+                ("name", "ilike", term),
+                ("barcode", "=", term),
+            ]
         products = request.env["product.product"].sudo().search(domain, limit=min(int(limit or 20), 50))
-        return [{
-            "code": product.default_code or product.name,
-            "name": product.display_name,
-            "price": product.lst_price,
-        } for product in products]
+        return [
+            {
+                "code": product.default_code or product.name,
+                "name": product.display_name,
+                "price": product.lst_price,
+            }
+            for product in products
+        ]
 
     # ------------------------------------------------------------ upload
 
     @http.route(["/my/secondary-sales/upload"], type="http", auth="user", website=True, methods=["GET"])
     def portal_secondary_billing_upload_form(self, **kw):
         distributor = self._spm_require_distributor()
-        return request.render("spm_portal.portal_secondary_billing_upload",
-            self._spm_upload_values(distributor))
+        return request.render(
+            "spm_portal.portal_secondary_billing_upload", self._spm_upload_values(distributor)
+        )
 
     def _spm_upload_values(self, distributor, **values):
         defaults = {
-            "page_name": "secondary_sales_upload", "errors": [], "created": None, "existing": None,
-            "max_size_mb": MAX_FILE_SIZE // (1024 * 1024), "max_rows": MAX_ROWS, "columns": COLUMNS,
+            "page_name": "secondary_sales_upload",
+            "errors": [],
+            "created": None,
+            "existing": None,
+            "max_size_mb": MAX_FILE_SIZE // (1024 * 1024),
+            "max_rows": MAX_ROWS,
+            "columns": COLUMNS,
         }
         return self._spm_common_values(distributor, **{**defaults, **values})
 
@@ -377,8 +481,9 @@ class SpmDistributorPortal(CustomerPortal):
             if not errors:
                 prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
         if errors:
-            values = self._spm_upload_values(distributor, errors=errors[:1000], error_count=len(errors),
-                                             filename=filename)
+            values = self._spm_upload_values(
+                distributor, errors=errors[:1000], error_count=len(errors), filename=filename
+            )
             response = request.render("spm_portal.portal_secondary_billing_upload", values)
             response.status_code = 400
             return response
@@ -391,10 +496,13 @@ class SpmDistributorPortal(CustomerPortal):
         self._spm_require_distributor()
         with file_open(TEMPLATE_CSV, "rb") as template:
             content = template.read()
-        return request.make_response(content, headers=[
-            ("Content-Type", "text/csv; charset=utf-8"),
-            ("Content-Disposition", content_disposition("secondary_sales_template.csv")),
-        ])
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Disposition", content_disposition("secondary_sales_template.csv")),
+            ],
+        )
 
     @http.route(["/my/secondary-sales/template.xlsx"], type="http", auth="user", methods=["GET"])
     def portal_secondary_billing_template_xlsx(self, **kw):
@@ -422,7 +530,10 @@ class SpmDistributorPortal(CustomerPortal):
             sheet.column_dimensions[column[0].column_letter].width = 18
         output = io.BytesIO()
         workbook.save(output)
-        return request.make_response(output.getvalue(), headers=[
-            ("Content-Type", XLSX_MIMETYPE),
-            ("Content-Disposition", content_disposition("secondary_sales_template.xlsx")),
-        ])
+        return request.make_response(
+            output.getvalue(),
+            headers=[
+                ("Content-Type", XLSX_MIMETYPE),
+                ("Content-Disposition", content_disposition("secondary_sales_template.xlsx")),
+            ],
+        )

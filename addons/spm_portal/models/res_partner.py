@@ -5,17 +5,24 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     spm_allowed_product_ids = fields.Many2many(
-        "product.product", "spm_distributor_product_rel", "partner_id", "product_id",
-        string="Reportable Products", domain=[("sale_ok", "=", True)],
+        "product.product",
+        "spm_distributor_product_rel",
+        "partner_id",
+        "product_id",
+        string="Reportable Products",
+        domain=[("sale_ok", "=", True)],
         help="The products this distributor may report in its secondary sales. "
         "Empty means every product that can be sold.",
     )
     spm_is_retailer = fields.Boolean(
-        "Retailer", index=True,
+        "Retailer",
+        index=True,
         help="A customer of the distributor this contact belongs to, reported in its secondary sales.",
     )
     spm_secondary_billing_ids = fields.One2many(
-        "spm.secondary.billing", "distributor_id", string="Secondary Billings",
+        "spm.secondary.billing",
+        "distributor_id",
+        string="Secondary Billings",
     )
     spm_secondary_billing_count = fields.Integer(compute="_compute_spm_secondary_billing_count")
 
@@ -23,9 +30,11 @@ class ResPartner(models.Model):
         if not self.env["spm.secondary.billing"].has_access("read"):
             self.spm_secondary_billing_count = 0
             return
-        counts = dict(self.env["spm.secondary.billing"]._read_group(
-            [("distributor_id", "in", self.ids)], ["distributor_id"], ["__count"]
-        ))
+        counts = dict(
+            self.env["spm.secondary.billing"]._read_group(
+                [("distributor_id", "in", self.ids)], ["distributor_id"], ["__count"]
+            )
+        )
         for partner in self:
             partner.spm_secondary_billing_count = counts.get(partner, 0)
 
@@ -42,8 +51,14 @@ class ResPartner(models.Model):
     def _spm_retailers(self):
         """The retailers this distributor reported earlier, most used first."""
         self.ensure_one()
-        return self.env["res.partner"].sudo().with_context(active_test=True).search(
-            [("parent_id", "=", self.id), ("spm_is_retailer", "=", True)], order="name, id",
+        return (
+            self.env["res.partner"]
+            .sudo()
+            .with_context(active_test=True)
+            .search(
+                [("parent_id", "=", self.id), ("spm_is_retailer", "=", True)],
+                order="name, id",
+            )
         )
 
     @api.model
@@ -74,10 +89,23 @@ class ResPartner(models.Model):
             unique.setdefault(self._spm_retailer_key(name), " ".join(name.split()))
         if not unique:
             return {}
-        created = self.env["res.partner"].sudo().create([{
-            "name": name, "parent_id": self.id, "is_company": True, "type": "other",
-            "spm_is_retailer": True, "company_id": self.company_id.id,
-        } for name in unique.values()])
+        created = (
+            self.env["res.partner"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": name,
+                        "parent_id": self.id,
+                        "is_company": True,
+                        "type": "other",
+                        "spm_is_retailer": True,
+                        "company_id": self.company_id.id,
+                    }
+                    for name in unique.values()
+                ]
+            )
+        )
         by_key = {self._spm_retailer_key(p.name): p for p in created}
         return {name: by_key[self._spm_retailer_key(name)] for name in names}
 

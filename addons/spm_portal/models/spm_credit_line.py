@@ -5,12 +5,17 @@ class SpmCreditLine(models.Model):
     _inherit = "spm.credit.line"
 
     secondary_line_id = fields.Many2one(
-        "spm.secondary.billing.line", string="Secondary Billing Line", readonly=True,
-        index="btree_not_null", ondelete="set null",
+        "spm.secondary.billing.line",
+        string="Secondary Billing Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
     )
     secondary_billing_id = fields.Many2one(
-        "spm.secondary.billing", readonly=True,
-        index="btree_not_null", ondelete="set null",
+        "spm.secondary.billing",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
     )
 
     @api.model

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import re
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -9,12 +10,24 @@ from ..tools import to_date, to_number
 
 # Changing one of these changes what the billing reports: only in draft.
 CONTENT_FIELDS = {
-    "distributor_id", "bill_number", "bill_date", "retailer_id", "billing_type", "currency_id",
-    "company_id", "line_ids",
+    "distributor_id",
+    "bill_number",
+    "bill_date",
+    "retailer_id",
+    "billing_type",
+    "currency_id",
+    "company_id",
+    "line_ids",
 }
 MAX_BILL_NUMBER = 64
 MAX_RETAILER = 128
 MAX_LINES = 10_000
+
+
+# Characters below the space but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+BILLING_TEXT_KEYS = ("bill_number", "bill_date", "retailer", "type", "currency")
+LINE_TEXT_KEYS = ("product", "quantity", "price_unit")
 
 
 class SpmSecondaryBilling(models.Model):
@@ -33,60 +46,97 @@ class SpmSecondaryBilling(models.Model):
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
     bill_number = fields.Char(
-        required=True, index=True, tracking=True, copy=False,
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
         help="The distributor's own number of the bill; unique per distributor.",
     )
     distributor_id = fields.Many2one(
-        "res.partner", required=True, index=True, tracking=True,
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
         domain=[("is_distributor", "=", True), ("parent_id", "=", False)],
     )
     bill_date = fields.Date(required=True, index=True, tracking=True, default=fields.Date.context_today)
     retailer_id = fields.Many2one(
-        "res.partner", required=True, index=True, tracking=True,
+        "res.partner",
+        required=True,
+        index=True,
+        tracking=True,
         domain="[('parent_id', '=', distributor_id), ('spm_is_retailer', '=', True)]",
         context={"default_spm_is_retailer": True, "default_is_company": True},
     )
     billing_type = fields.Selection(
-        [("sale", "Sale"), ("return", "Return")], string="Type", required=True, default="sale", tracking=True,
+        [("sale", "Sale"), ("return", "Return")],
+        string="Type",
+        required=True,
+        default="sale",
+        tracking=True,
         help="A return credits the salespersons negatively.",
     )
-    company_id = fields.Many2one("res.company", required=True, index=True,
-        default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     currency_id = fields.Many2one(
-        "res.currency", required=True, tracking=True,
+        "res.currency",
+        required=True,
+        tracking=True,
         default=lambda self: self.env.company.currency_id,
     )
     line_ids = fields.One2many("spm.secondary.billing.line", "billing_id", string="Lines", copy=True)
     amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
     amount_company_signed = fields.Monetary(
-        "Total (Company Currency)", compute="_compute_amounts", store=True,
-            currency_field="company_currency_id",
+        "Total (Company Currency)",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="company_currency_id",
         help="Converted at the bill date; negative for returns.",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("submitted", "Submitted"), ("validated", "Validated"), ("rejected", "Rejected"),
-         ("cancel", "Cancelled")],
-        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        [
+            ("draft", "Draft"),
+            ("submitted", "Submitted"),
+            ("validated", "Validated"),
+            ("rejected", "Rejected"),
+            ("cancel", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     reject_reason = fields.Text("Rejection Reason", readonly=True, copy=False, tracking=True)
     source = fields.Selection(
         [("portal", "Portal"), ("upload", "File upload"), ("api", "API"), ("backoffice", "Back office")],
-        default="backoffice", required=True, readonly=True, copy=False,
+        default="backoffice",
+        required=True,
+        readonly=True,
+        copy=False,
     )
     submitted_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     submitted_date = fields.Datetime("Submitted On", readonly=True, copy=False)
     validated_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
     validated_date = fields.Datetime("Reviewed On", readonly=True, copy=False)
     business_unit_ids = fields.Many2many(
-        "spm.business.unit", string="Business Units", compute="_compute_business_unit_ids", store=True,
+        "spm.business.unit",
+        string="Business Units",
+        compute="_compute_business_unit_ids",
+        store=True,
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
     credit_count = fields.Integer(compute="_compute_credit_count")
 
     _sql_constraints = [
-        ("bill_number_distributor_uniq", "unique(distributor_id, bill_number)",
-         "A distributor's bill number can be reported only once."),
+        (
+            "bill_number_distributor_uniq",
+            "unique(distributor_id, bill_number)",
+            "A distributor's bill number can be reported only once.",
+        ),
     ]
 
     # ------------------------------------------------------------ computes
@@ -104,9 +154,11 @@ class SpmSecondaryBilling(models.Model):
             billing.business_unit_ids = billing.line_ids.business_unit_id
 
     def _compute_credit_count(self):
-        counts = dict(self.env["spm.credit.line"]._read_group(
-            [("secondary_billing_id", "in", self.ids)], ["secondary_billing_id"], ["__count"]
-        ))
+        counts = dict(
+            self.env["spm.credit.line"]._read_group(
+                [("secondary_billing_id", "in", self.ids)], ["secondary_billing_id"], ["__count"]
+            )
+        )
         for billing in self:
             billing.credit_count = counts.get(billing, 0)
 
@@ -133,7 +185,10 @@ class SpmSecondaryBilling(models.Model):
         if not self.currency_id or self.currency_id == company.currency_id:
             return company.currency_id.round(amount)
         return self.currency_id._convert(
-            amount, company.currency_id, company, self.bill_date or fields.Date.context_today(self),
+            amount,
+            company.currency_id,
+            company,
+            self.bill_date or fields.Date.context_today(self),
         )
 
     # ------------------------------------------------------------ ORM
@@ -144,28 +199,39 @@ class SpmSecondaryBilling(models.Model):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 if sequence is None:  # looked up once for a whole batch (uploads, API)
-                    sequence = self.env["ir.sequence"].sudo().search([
-                        ("code", "=", "spm.secondary.billing"),
-                        ("company_id", "in", [self.env.company.id, False]),
-                    ], order="company_id", limit=1)
+                    sequence = (
+                        self.env["ir.sequence"]
+                        .sudo()
+                        .search(
+                            [
+                                ("code", "=", "spm.secondary.billing"),
+                                ("company_id", "in", [self.env.company.id, False]),
+                            ],
+                            order="company_id",
+                            limit=1,
+                        )
+                    )
                 vals["name"] = sequence._next() if sequence else "/"
             if vals.get("bill_number"):
                 vals["bill_number"] = vals["bill_number"].strip()
             if vals.get("distributor_id"):
-                vals["distributor_id"] = self.env["res.partner"].browse(
-                    vals["distributor_id"]).commercial_partner_id.id
+                vals["distributor_id"] = (
+                    self.env["res.partner"].browse(vals["distributor_id"]).commercial_partner_id.id
+                )
         return super().create(vals_list)
 
     def write(self, vals):
         if CONTENT_FIELDS & set(vals) and not self.env.context.get("spm_billing_force_write"):
             locked = self.filtered(lambda b: b.state != "draft")
             if locked:
-                raise UserError(_(
-                    "The billing %(billing)s is %(state)s: only draft billings can be changed. "
-                    "Reject or cancel it, reset it to draft, then correct it.",
-                    billing=locked[0].display_name,
-                    state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
-                ))
+                raise UserError(
+                    _(
+                        "The billing %(billing)s is %(state)s: only draft billings can be changed. "
+                        "Reject or cancel it, reset it to draft, then correct it.",
+                        billing=locked[0].display_name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
+                    )
+                )
         if vals.get("bill_number"):
             vals["bill_number"] = vals["bill_number"].strip()
         return super().write(vals)
@@ -174,14 +240,17 @@ class SpmSecondaryBilling(models.Model):
     def _check_distributor_retailer(self):
         for billing in self:
             if not billing.distributor_id.is_distributor:
-                raise ValidationError(_(
-                    "%(partner)s is not a distributor.", partner=billing.distributor_id.display_name))
+                raise ValidationError(
+                    _("%(partner)s is not a distributor.", partner=billing.distributor_id.display_name)
+                )
             if billing.retailer_id.parent_id != billing.distributor_id:
-                raise ValidationError(_(
-                    "%(retailer)s is not a retailer of %(distributor)s.",
-                    retailer=billing.retailer_id.display_name,
+                raise ValidationError(
+                    _(
+                        "%(retailer)s is not a retailer of %(distributor)s.",
+                        retailer=billing.retailer_id.display_name,
                         distributor=billing.distributor_id.display_name,
-                ))
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -220,10 +289,23 @@ class SpmSecondaryBilling(models.Model):
         distributor = distributor.commercial_partner_id
         errors = []
         if not distributor.is_distributor:
-            errors.append({"row": None, "column": None, "bill_number": None, "code": "invalid", "message": _(
-                "%(partner)s is not a distributor: it cannot report secondary sales.",
-                partner=distributor.display_name,
-            )})
+            errors.append(
+                {
+                    "row": None,
+                    "column": None,
+                    "bill_number": None,
+                    "code": "invalid",
+                    "message": _(
+                        "%(partner)s is not a distributor: it cannot report secondary sales.",
+                        partner=distributor.display_name,
+                    ),
+                }
+            )
+            return [], errors
+        # Control characters (NUL above all) cannot be stored nor searched: refuse them
+        # before anything reaches the database.
+        errors = self._check_control_characters(billings)
+        if errors:
             return [], errors
         # Two requests of one distributor at the same moment (the same file uploaded
         # twice) must not both find a bill number free: they conflict on this lock and
@@ -247,28 +329,40 @@ class SpmSecondaryBilling(models.Model):
                 if allow_identical and len(errors) == count and previous._signature() == signature:
                     existing = previous
                 else:
-                    ctx["error"](billing, "bill_number", _(
-                        "The bill number %(number)s is already used by your billing %(billing)s of %(date)s "
-                        "(%(state)s).",
-                        number=number, billing=previous.name, date=format_date(self.env, previous.bill_date),
-                        state=ctx["states"][previous.state],
-                    ), number, code="duplicate")
+                    ctx["error"](
+                        billing,
+                        "bill_number",
+                        _(
+                            "The bill number %(number)s is already used by your billing %(billing)s "
+                            "of %(date)s (%(state)s).",
+                            number=number,
+                            billing=previous.name,
+                            date=format_date(self.env, previous.bill_date),
+                            state=ctx["states"][previous.state],
+                        ),
+                        number,
+                        code="duplicate",
+                    )
             valid = len(errors) == count
-            prepared.append({
-                "billing": billing,
-                "existing": existing,
-                "vals": None if existing or not valid else {
-                    "distributor_id": distributor.id,
-                    "company_id": ctx["company"].id,
-                    "bill_number": number,
-                    "bill_date": bill_date,
-                    "retailer_id": retailer.id,
-                    "retailer_name": retailer_name,
-                    "billing_type": billing_type,
-                    "currency_id": currency.id,
-                    "lines": line_vals,
-                },
-            })
+            prepared.append(
+                {
+                    "billing": billing,
+                    "existing": existing,
+                    "vals": None
+                    if existing or not valid
+                    else {
+                        "distributor_id": distributor.id,
+                        "company_id": ctx["company"].id,
+                        "bill_number": number,
+                        "bill_date": bill_date,
+                        "retailer_id": retailer.id,
+                        "retailer_name": retailer_name,
+                        "billing_type": billing_type,
+                        "currency_id": currency.id,
+                        "lines": line_vals,
+                    },
+                }
+            )
         return prepared, errors
 
     @api.model
@@ -276,26 +370,22 @@ class SpmSecondaryBilling(models.Model):
         """What checking ``billings`` needs, read in a few queries."""
 
         def error(item, column, message, bill_number=None, code="invalid"):
-            label = item.get("label")
-            errors.append({
-                "row": item.get("row"),
-                "column": f"{label}.{column}" if label and column else (column or label),
-                "bill_number": bill_number,
-                "message": message,
-                "code": code,
-            })
+            errors.append(self._billing_error(item, column, message, bill_number, code))
 
         company = self.env.company
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
         numbers = [self._text(b.get("bill_number")) for b in billings]
-        earlier = self.sudo().search([
-            ("distributor_id", "=", distributor.id),
-            ("bill_number", "in", [n for n in numbers if n]),
-            ("id", "not in", exclude.ids if exclude else []),
-        ])
+        earlier = self.sudo().search(
+            [
+                ("distributor_id", "=", distributor.id),
+                ("bill_number", "in", [n for n in numbers if n]),
+                ("id", "not in", exclude.ids if exclude else []),
+            ]
+        )
         retailer_texts = [
-            self._text(b.get("retailer")) for b in billings if not isinstance(b.get("retailer"),
-                models.BaseModel)
+            self._text(b.get("retailer"))
+            for b in billings
+            if not isinstance(b.get("retailer"), models.BaseModel)
         ]
         allowed = distributor.spm_allowed_product_ids
         return {
@@ -321,14 +411,26 @@ class SpmSecondaryBilling(models.Model):
         if not number:
             error(billing, "bill_number", _("The bill number is missing."))
         elif len(number) > MAX_BILL_NUMBER:
-            error(billing, "bill_number", _(
-                "The bill number is too long (at most %(limit)s characters).", limit=MAX_BILL_NUMBER,
-            ), number)
+            error(
+                billing,
+                "bill_number",
+                _(
+                    "The bill number is too long (at most %(limit)s characters).",
+                    limit=MAX_BILL_NUMBER,
+                ),
+                number,
+            )
         elif number in ctx["seen"]:
-            error(billing, "bill_number", _(
-                "The bill number %(number)s appears twice (first at %(first)s).",
-                number=number, first=ctx["seen"][number],
-            ), number)
+            error(
+                billing,
+                "bill_number",
+                _(
+                    "The bill number %(number)s appears twice (first at %(first)s).",
+                    number=number,
+                    first=ctx["seen"][number],
+                ),
+                number,
+            )
         else:
             ctx["seen"][number] = billing.get("label") or billing.get("row") or ""
 
@@ -342,21 +444,39 @@ class SpmSecondaryBilling(models.Model):
         bill_date = to_date(raw, ctx["date_formats"])
         lock_date = ctx["lock_date"]
         if not bill_date:
-            error(billing, "bill_date", _(
-                "\"%(value)s\" is not a date: write it as YYYY-MM-DD, e.g. %(example)s.",
-                value=self._text(raw)[:30], example=ctx["today"].isoformat(),
-            ), number)
+            error(
+                billing,
+                "bill_date",
+                _(
+                    '"%(value)s" is not a date: write it as YYYY-MM-DD, e.g. %(example)s.',
+                    value=self._text(raw)[:30],
+                    example=ctx["today"].isoformat(),
+                ),
+                number,
+            )
         elif bill_date > ctx["today"]:
-            error(billing, "bill_date", _(
-                "The bill date %(date)s is in the future.", date=format_date(self.env, bill_date),
-            ), number)
+            error(
+                billing,
+                "bill_date",
+                _(
+                    "The bill date %(date)s is in the future.",
+                    date=format_date(self.env, bill_date),
+                ),
+                number,
+            )
         elif lock_date and bill_date <= lock_date:
-            error(billing, "bill_date", _(
-                "Sales up to %(lock)s are closed: the bill date %(date)s is in a locked period. "
-                "Report it with a later date or ask your contact at %(company)s.",
-                lock=format_date(self.env, lock_date), date=format_date(self.env, bill_date),
-                company=ctx["company"].name,
-            ), number)
+            error(
+                billing,
+                "bill_date",
+                _(
+                    "Sales up to %(lock)s are closed: the bill date %(date)s is in a locked period. "
+                    "Report it with a later date or ask your contact at %(company)s.",
+                    lock=format_date(self.env, lock_date),
+                    date=format_date(self.env, bill_date),
+                    company=ctx["company"].name,
+                ),
+                number,
+            )
         return bill_date
 
     @api.model
@@ -370,19 +490,31 @@ class SpmSecondaryBilling(models.Model):
             if not raw:
                 error(billing, "retailer", _("The retailer is missing."), number)
             elif raw.parent_id != distributor or not raw.spm_is_retailer:
-                error(billing, "retailer", _(
-                    "%(retailer)s is not a retailer of %(distributor)s.",
-                    retailer=raw.display_name, distributor=distributor.display_name,
-                ), number)
+                error(
+                    billing,
+                    "retailer",
+                    _(
+                        "%(retailer)s is not a retailer of %(distributor)s.",
+                        retailer=raw.display_name,
+                        distributor=distributor.display_name,
+                    ),
+                    number,
+                )
             return raw, None
         text = self._text(raw)
         if not text:
             error(billing, "retailer", _("The retailer is missing."), number)
             return no_retailer, None
         if len(text) > MAX_RETAILER:
-            error(billing, "retailer", _(
-                "The retailer's name is too long (at most %(limit)s characters).", limit=MAX_RETAILER,
-            ), number)
+            error(
+                billing,
+                "retailer",
+                _(
+                    "The retailer's name is too long (at most %(limit)s characters).",
+                    limit=MAX_RETAILER,
+                ),
+                number,
+            )
             return no_retailer, None
         retailer = ctx["retailers"].get(text) or no_retailer
         return retailer, None if retailer else text
@@ -394,9 +526,15 @@ class SpmSecondaryBilling(models.Model):
             return "sale"
         billing_type = ctx["type_labels"].get(raw)
         if not billing_type:
-            ctx["error"](billing, "type", _(
-                "\"%(value)s\" is not a type of billing: write sale or return.", value=raw[:30],
-            ), number)
+            ctx["error"](
+                billing,
+                "type",
+                _(
+                    '"%(value)s" is not a type of billing: write sale or return.',
+                    value=raw[:30],
+                ),
+                number,
+            )
         return billing_type
 
     @api.model
@@ -409,10 +547,17 @@ class SpmSecondaryBilling(models.Model):
             return company_currency
         currency = ctx["currencies"].get(self._text(raw).upper())
         if not currency:
-            ctx["error"](billing, "currency", _(
-                "The currency \"%(value)s\" is unknown or not enabled: use an ISO code such as %(example)s.",
-                value=self._text(raw)[:10], example=company_currency.name,
-            ), number)
+            ctx["error"](
+                billing,
+                "currency",
+                _(
+                    'The currency "%(value)s" is unknown or not enabled: '
+                    "use an ISO code such as %(example)s.",
+                    value=self._text(raw)[:10],
+                    example=company_currency.name,
+                ),
+                number,
+            )
         return currency
 
     @api.model
@@ -422,8 +567,9 @@ class SpmSecondaryBilling(models.Model):
         if not lines:
             ctx["error"](billing, "lines", _("The billing has no lines."), number)
         elif len(lines) > MAX_LINES:
-            ctx["error"](billing, "lines", _(
-                "The billing has more than %(limit)s lines.", limit=MAX_LINES), number)
+            ctx["error"](
+                billing, "lines", _("The billing has more than %(limit)s lines.", limit=MAX_LINES), number
+            )
         line_vals = []
         for line in lines[:MAX_LINES]:
             product = self._check_line_product(line, number, ctx)
@@ -439,12 +585,16 @@ class SpmSecondaryBilling(models.Model):
         error = ctx["error"]
         raw = line.get(column)
         if self._is_empty(raw):
-            error(line, column, _("The quantity is missing.") if column == "quantity"
-                  else _("The unit price is missing."), number)
+            error(
+                line,
+                column,
+                _("The quantity is missing.") if column == "quantity" else _("The unit price is missing."),
+                number,
+            )
             return None
         value = to_number(raw)
         if value is None:
-            error(line, column, _("\"%(value)s\" is not a number.", value=self._text(raw)[:30]), number)
+            error(line, column, _('"%(value)s" is not a number.', value=self._text(raw)[:30]), number)
             return None
         if column == "quantity":
             value = float_round(value, precision_digits=self._qty_digits())
@@ -453,8 +603,12 @@ class SpmSecondaryBilling(models.Model):
                 return None
             return value
         if value < 0:
-            error(line, column, _(
-                "The unit price cannot be negative; report returns as billings of type return."), number)
+            error(
+                line,
+                column,
+                _("The unit price cannot be negative; report returns as billings of type return."),
+                number,
+            )
             return None
         return float_round(value, precision_digits=self._price_digits())
 
@@ -468,20 +622,31 @@ class SpmSecondaryBilling(models.Model):
             text = self._text(raw)
             product = ctx["products"].get(text) if text else None
             if text and not product:
-                error(line, "product", _(
-                    "The product \"%(value)s\" is unknown: give its internal reference or its barcode.",
-                    value=text[:60],
-                ), number)
+                error(
+                    line,
+                    "product",
+                    _(
+                        'The product "%(value)s" is unknown: give its internal reference or its barcode.',
+                        value=text[:60],
+                    ),
+                    number,
+                )
                 return None
         if not product:
             error(line, "product", _("The product is missing."), number)
             return None
         allowed_ids = ctx["allowed_ids"]
         if not product.sale_ok or (allowed_ids is not None and product.id not in allowed_ids):
-            error(line, "product", _(
-                "%(distributor)s may not report the product %(product)s.",
-                distributor=ctx["distributor"].display_name, product=product.display_name,
-            ), number)
+            error(
+                line,
+                "product",
+                _(
+                    "%(distributor)s may not report the product %(product)s.",
+                    distributor=ctx["distributor"].display_name,
+                    product=product.display_name,
+                ),
+                number,
+            )
             return None
         return product
 
@@ -491,7 +656,8 @@ class SpmSecondaryBilling(models.Model):
         reference, then barcode, then "[reference] name" or the exact name."""
         texts = {
             self._text(line.get("product"))
-            for billing in billings for line in (billing.get("lines") or [])[:MAX_LINES]
+            for billing in billings
+            for line in (billing.get("lines") or [])[:MAX_LINES]
             if not isinstance(line.get("product"), models.BaseModel)
         } - {""}
         if not texts:
@@ -499,23 +665,29 @@ class SpmSecondaryBilling(models.Model):
         Product = self.env["product.product"].sudo().with_context(active_test=True)
         company_domain = [("company_id", "in", [False, company.id])]
         result = {}
-        for product in Product.search([("default_code", "in", list(texts)), *company_domain],
-            order="id desc"):
+        for product in Product.search(
+            [("default_code", "in", list(texts)), *company_domain], order="id desc"
+        ):
             result[product.default_code] = product
         missing = texts - set(result)
         if missing:
-            for product in Product.search([("barcode", "in", list(missing)), *company_domain],
-                order="id desc"):
+            for product in Product.search(
+                [("barcode", "in", list(missing)), *company_domain], order="id desc"
+            ):
                 result[product.barcode] = product
         missing = texts - set(result)
         if missing:
             codes = {}
             for text in missing:
                 if text.startswith("[") and "]" in text:
-                    codes[text] = text[1:text.index("]")].strip()
+                    codes[text] = text[1 : text.index("]")].strip()
             if codes:
-                by_code = {p.default_code: p for p in Product.search(
-                    [("default_code", "in", list(codes.values())), *company_domain], order="id desc")}
+                by_code = {
+                    p.default_code: p
+                    for p in Product.search(
+                        [("default_code", "in", list(codes.values())), *company_domain], order="id desc"
+                    )
+                }
                 for text, code in codes.items():
                     if code in by_code:
                         result[text] = by_code[code]
@@ -530,7 +702,8 @@ class SpmSecondaryBilling(models.Model):
     @api.model
     def _resolve_currencies(self, billings):
         codes = {
-            self._text(b.get("currency")).upper() for b in billings
+            self._text(b.get("currency")).upper()
+            for b in billings
             if not isinstance(b.get("currency"), models.BaseModel) and not self._is_empty(b.get("currency"))
         }
         if not codes:
@@ -543,6 +716,42 @@ class SpmSecondaryBilling(models.Model):
         for key, label in self._fields["billing_type"]._description_selection(self.env):
             labels[label.casefold()] = key
         return labels
+
+    @api.model
+    def _billing_error(self, item, column, message, bill_number=None, code="invalid"):
+        """An error of the billing or line ``item`` (its ``row`` and ``label`` locate it)."""
+        label = item.get("label")
+        return {
+            "row": item.get("row"),
+            "column": f"{label}.{column}" if label and column else (column or label),
+            "bill_number": bill_number,
+            "message": message,
+            "code": code,
+        }
+
+    @api.model
+    def _check_control_characters(self, billings):
+        """Errors for the text values that contain control characters."""
+        errors = []
+        for billing in billings:
+            number = billing.get("bill_number")
+            number = None if not isinstance(number, str) or CONTROL_CHARACTERS.search(number) else number
+            values = [(billing, key, billing.get(key)) for key in BILLING_TEXT_KEYS]
+            lines = billing.get("lines") if isinstance(billing.get("lines"), list) else []
+            values += [
+                (line, key, line.get(key))
+                for line in lines
+                if isinstance(line, dict)
+                for key in LINE_TEXT_KEYS
+            ]
+            errors += [
+                self._billing_error(
+                    item, column, _("This value contains control characters, which are not allowed."), number
+                )
+                for item, column, value in values
+                if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
+            ]
+        return errors
 
     @api.model
     def _text(self, value):
@@ -569,10 +778,16 @@ class SpmSecondaryBilling(models.Model):
     def _signature(self):
         """What the billing reports, to recognise a retry of the same billing."""
         self.ensure_one()
-        return self._signature_of(self.bill_date, self.retailer_id, self.billing_type, self.currency_id, [
-            {"product_id": line.product_id.id, "quantity": line.quantity, "price_unit": line.price_unit}
-            for line in self.line_ids
-        ])
+        return self._signature_of(
+            self.bill_date,
+            self.retailer_id,
+            self.billing_type,
+            self.currency_id,
+            [
+                {"product_id": line.product_id.id, "quantity": line.quantity, "price_unit": line.price_unit}
+                for line in self.line_ids
+            ],
+        )
 
     @api.model
     def _signature_of(self, bill_date, retailer, billing_type, currency, line_vals):
@@ -582,8 +797,11 @@ class SpmSecondaryBilling(models.Model):
             "type": billing_type,
             "currency": currency.id if currency else None,
             "lines": sorted(
-                (v["product_id"], round(v["quantity"], self._qty_digits()), round(v["price_unit"],
-                    self._price_digits()))
+                (
+                    v["product_id"],
+                    round(v["quantity"], self._qty_digits()),
+                    round(v["price_unit"], self._price_digits()),
+                )
                 for v in line_vals
             ),
         }
@@ -611,14 +829,17 @@ class SpmSecondaryBilling(models.Model):
                 new_retailers[(distributor_id, name)] = partner
         vals_list = []
         for vals in to_create:
-            retailer_id = vals["retailer_id"] or new_retailers[(vals["distributor_id"],
-                vals["retailer_name"])].id
-            vals_list.append({
-                **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name")},
-                "retailer_id": retailer_id,
-                "source": source,
-                "line_ids": [Command.create(line) for line in vals["lines"]],
-            })
+            retailer_id = (
+                vals["retailer_id"] or new_retailers[(vals["distributor_id"], vals["retailer_name"])].id
+            )
+            vals_list.append(
+                {
+                    **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name")},
+                    "retailer_id": retailer_id,
+                    "source": source,
+                    "line_ids": [Command.create(line) for line in vals["lines"]],
+                }
+            )
         # The chatter records the submission and the review; a line per created billing adds nothing.
         created = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
         if submit:
@@ -634,12 +855,17 @@ class SpmSecondaryBilling(models.Model):
         if not retailer_id:
             name = vals["retailer_name"]
             retailer_id = self.distributor_id._spm_create_retailers([name])[name].id
-        self.write({
-            **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name", "distributor_id",
-                "company_id")},
-            "retailer_id": retailer_id,
-            "line_ids": [Command.clear()] + [Command.create(line) for line in vals["lines"]],
-        })
+        self.write(
+            {
+                **{
+                    k: v
+                    for k, v in vals.items()
+                    if k not in ("lines", "retailer_name", "distributor_id", "company_id")
+                },
+                "retailer_id": retailer_id,
+                "line_ids": [Command.clear()] + [Command.create(line) for line in vals["lines"]],
+            }
+        )
         return True
 
     def _as_check_input(self):
@@ -653,9 +879,13 @@ class SpmSecondaryBilling(models.Model):
             "type": self.billing_type,
             "currency": self.currency_id,
             "lines": [
-                {"row": None, "label": self.env._("Line %(number)s", number=index),
+                {
+                    "row": None,
+                    "label": self.env._("Line %(number)s", number=index),
                     "product": line.product_id,
-                 "quantity": line.quantity, "price_unit": line.price_unit}
+                    "quantity": line.quantity,
+                    "price_unit": line.price_unit,
+                }
                 for index, line in enumerate(self.line_ids, start=1)
             ],
         }
@@ -668,7 +898,9 @@ class SpmSecondaryBilling(models.Model):
         for distributor in billings.distributor_id:
             group = billings.filtered(lambda b, d=distributor: b.distributor_id == d)
             _prepared, errors = self._check_billings(
-                [billing._as_check_input() for billing in group], distributor, exclude=group,
+                [billing._as_check_input() for billing in group],
+                distributor,
+                exclude=group,
             )
             by_number = {billing.bill_number: billing for billing in group}
             for error in errors:
@@ -710,10 +942,12 @@ class SpmSecondaryBilling(models.Model):
         for billing in self:
             units = billing._spm_review_units() or billing._spm_line_units()
             if not units or units.filtered(lambda u: u.manager_id != self.env.user):
-                raise AccessError(_(
-                    "%(billing)s concerns business units you do not manage: their managers review it.",
-                    billing=billing.display_name,
-                ))
+                raise AccessError(
+                    _(
+                        "%(billing)s concerns business units you do not manage: their managers review it.",
+                        billing=billing.display_name,
+                    )
+                )
 
     # ------------------------------------------------------------ workflow
 
@@ -722,7 +956,8 @@ class SpmSecondaryBilling(models.Model):
         lines = self.sudo().line_ids
         Unit = self.env["spm.business.unit"].sudo()
         units = Unit._resolve_business_units(
-            [line.product_id for line in lines], [self.env["crm.team"]] * len(lines),
+            [line.product_id for line in lines],
+            [self.env["crm.team"]] * len(lines),
             [line.billing_id.company_id for line in lines],
         )
         result = dict.fromkeys(self, Unit)
@@ -745,10 +980,14 @@ class SpmSecondaryBilling(models.Model):
             raise UserError(_("Only draft billings can be submitted."))
         self._check_distributor_or_write_access()
         self._check_content()
-        self.sudo().write({
-            "state": "submitted", "submitted_by_id": self.env.uid, "submitted_date": fields.Datetime.now(),
-            "reject_reason": False,
-        })
+        self.sudo().write(
+            {
+                "state": "submitted",
+                "submitted_by_id": self.env.uid,
+                "submitted_date": fields.Datetime.now(),
+                "reject_reason": False,
+            }
+        )
         review_units = {
             billing: units.filtered(lambda u: u.secondary_validation == "review")
             for billing, units in self._spm_units_by_billing().items()
@@ -767,10 +1006,13 @@ class SpmSecondaryBilling(models.Model):
         return True
 
     def _validate(self, auto=False):
-        self.write({
-            "state": "validated", "validated_by_id": False if auto else self.env.uid,
-            "validated_date": fields.Datetime.now(),
-        })
+        self.write(
+            {
+                "state": "validated",
+                "validated_by_id": False if auto else self.env.uid,
+                "validated_date": fields.Datetime.now(),
+            }
+        )
         self._spm_done_review()
         self._spm_sync_credit()
 
@@ -782,16 +1024,21 @@ class SpmSecondaryBilling(models.Model):
         if any(billing.state not in ("submitted", "validated") for billing in self):
             raise UserError(_("Only submitted or validated billings can be rejected."))
         self._check_can_review()
-        self.sudo().write({
-            "state": "rejected", "reject_reason": reason,
-            "validated_by_id": self.env.uid, "validated_date": fields.Datetime.now(),
-        })
+        self.sudo().write(
+            {
+                "state": "rejected",
+                "reject_reason": reason,
+                "validated_by_id": self.env.uid,
+                "validated_date": fields.Datetime.now(),
+            }
+        )
         self.sudo()._spm_done_review()
         self.sudo()._spm_sync_credit()
         for billing in self:
             # A comment, not a note: the distributor's users who follow the billing are told by email.
             billing.sudo().message_post(
-                body=_("Rejected: %(reason)s", reason=reason), subtype_xmlid="mail.mt_comment",
+                body=_("Rejected: %(reason)s", reason=reason),
+                subtype_xmlid="mail.mt_comment",
             )
         return True
 
@@ -844,9 +1091,13 @@ class SpmSecondaryBilling(models.Model):
             )[:1]
         for manager in managers:
             self.activity_schedule(
-                "spm_portal.mail_activity_type_secondary_review", user_id=manager.id,
-                note=_("%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
-                       distributor=self.distributor_id.display_name, bill=self.bill_number),
+                "spm_portal.mail_activity_type_secondary_review",
+                user_id=manager.id,
+                note=_(
+                    "%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
+                    distributor=self.distributor_id.display_name,
+                    bill=self.bill_number,
+                ),
             )
 
     def _spm_done_review(self):
@@ -868,10 +1119,16 @@ class SpmSecondaryBilling(models.Model):
         today = fields.Date.context_today(self)
         result = {}
         for key, start in (("month", today.replace(day=1)), ("year", today.replace(month=1, day=1))):
-            groups = self.sudo()._read_group([
-                ("distributor_id", "=", distributor.id), ("state", "=", "validated"),
-                ("bill_date", ">=", start), ("bill_date", "<=", today),
-                ("company_id", "=", self.env.company.id),
-            ], [], ["amount_company_signed:sum"])
+            groups = self.sudo()._read_group(
+                [
+                    ("distributor_id", "=", distributor.id),
+                    ("state", "=", "validated"),
+                    ("bill_date", ">=", start),
+                    ("bill_date", "<=", today),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                [],
+                ["amount_company_signed:sum"],
+            )
             result[key] = groups[0][0] if groups else 0.0
         return result

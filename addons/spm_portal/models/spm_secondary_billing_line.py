@@ -10,11 +10,15 @@ class SpmSecondaryBillingLine(models.Model):
     _order = "billing_id, sequence, id"
 
     billing_id = fields.Many2one(
-        "spm.secondary.billing", required=True, index=True, ondelete="cascade",
+        "spm.secondary.billing",
+        required=True,
+        index=True,
+        ondelete="cascade",
     )
     sequence = fields.Integer(default=10)
-    product_id = fields.Many2one("product.product", required=True, index=True, domain=[("sale_ok", "=",
-        True)])
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, domain=[("sale_ok", "=", True)]
+    )
     quantity = fields.Float(digits="Product Unit of Measure", required=True, default=1.0)
     price_unit = fields.Float("Unit Price", digits="Product Price", required=True, default=0.0)
     currency_id = fields.Many2one(related="billing_id.currency_id")
@@ -22,8 +26,10 @@ class SpmSecondaryBillingLine(models.Model):
     company_id = fields.Many2one(related="billing_id.company_id", store=True, index=True)
     company_currency_id = fields.Many2one(related="billing_id.company_currency_id")
     amount_company = fields.Monetary(
-        "Amount (Company Currency)", compute="_compute_amounts", store=True,
-            currency_field="company_currency_id",
+        "Amount (Company Currency)",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="company_currency_id",
         help="Converted at the bill date; negative for returns. This is what is credited.",
     )
     distributor_id = fields.Many2one(related="billing_id.distributor_id", store=True, index=True)
@@ -32,28 +38,44 @@ class SpmSecondaryBillingLine(models.Model):
     state = fields.Selection(related="billing_id.state", store=True)
     billing_type = fields.Selection(related="billing_id.billing_type", store=True)
     business_unit_id = fields.Many2one(
-        "spm.business.unit", compute="_compute_business_unit_id", store=True, index=True,
+        "spm.business.unit",
+        compute="_compute_business_unit_id",
+        store=True,
+        index=True,
         help="The unit of the product, as sales credit resolves it.",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_line_id", string="Credit Lines")
 
-    @api.depends("quantity", "price_unit", "billing_id.currency_id", "billing_id.bill_date",
-                 "billing_id.billing_type", "billing_id.company_id")
+    @api.depends(
+        "quantity",
+        "price_unit",
+        "billing_id.currency_id",
+        "billing_id.bill_date",
+        "billing_id.billing_type",
+        "billing_id.company_id",
+    )
     def _compute_amounts(self):
         for line in self:
             billing = line.billing_id
             currency = billing.currency_id or billing.company_id.currency_id or self.env.company.currency_id
             line.price_subtotal = currency.round(line.quantity * line.price_unit)
-            line.amount_company = billing._to_company_currency(line.price_subtotal) * billing._sign() \
-                if billing else line.price_subtotal
+            line.amount_company = (
+                billing._to_company_currency(line.price_subtotal) * billing._sign()
+                if billing
+                else line.price_subtotal
+            )
 
     @api.depends("product_id.categ_id", "billing_id.company_id")
     def _compute_business_unit_id(self):
         lines = self.filtered("product_id")
-        units = self.env["spm.business.unit"].sudo()._resolve_business_units(
-            [line.product_id for line in lines],
-            [self.env["crm.team"]] * len(lines),
-            [line.billing_id.company_id or self.env.company for line in lines],
+        units = (
+            self.env["spm.business.unit"]
+            .sudo()
+            ._resolve_business_units(
+                [line.product_id for line in lines],
+                [self.env["crm.team"]] * len(lines),
+                [line.billing_id.company_id or self.env.company for line in lines],
+            )
         )
         for line, unit in zip(lines, units, strict=True):
             line.business_unit_id = unit.id
@@ -63,7 +85,8 @@ class SpmSecondaryBillingLine(models.Model):
 
     def _check_draft(self):
         if not self.env.context.get("spm_billing_force_write") and any(
-                line.billing_id.state != "draft" for line in self):
+            line.billing_id.state != "draft" for line in self
+        ):
             raise UserError(self.env._("Only the lines of draft billings can be changed."))
 
     @api.model_create_multi
@@ -94,22 +117,24 @@ class SpmSecondaryBillingLine(models.Model):
         for line in self:
             billing = line.billing_id
             distributor = billing.distributor_id.commercial_partner_id
-            result.append({
-                "source": line,
-                "document": billing,
-                "origin": billing.display_name,
-                "company": billing.company_id,
-                "account": distributor,
-                "customer": billing.retailer_id.commercial_partner_id,
-                "distributor": distributor,
-                "product": line.product_id,
-                # Secondary sales have no sales team: the unit comes from the product.
-                "team": self.env["crm.team"],
-                "date": billing.bill_date,
-                "amount": line.amount_company,
-                "creditable": billing.state == "validated",
-                "links": {"secondary_line_id": line.id, "secondary_billing_id": billing.id},
-            })
+            result.append(
+                {
+                    "source": line,
+                    "document": billing,
+                    "origin": billing.display_name,
+                    "company": billing.company_id,
+                    "account": distributor,
+                    "customer": billing.retailer_id.commercial_partner_id,
+                    "distributor": distributor,
+                    "product": line.product_id,
+                    # Secondary sales have no sales team: the unit comes from the product.
+                    "team": self.env["crm.team"],
+                    "date": billing.bill_date,
+                    "amount": line.amount_company,
+                    "creditable": billing.state == "validated",
+                    "links": {"secondary_line_id": line.id, "secondary_billing_id": billing.id},
+                }
+            )
         return result
 
     def _spm_credit_targets(self, descriptors, units):
@@ -118,8 +143,12 @@ class SpmSecondaryBillingLine(models.Model):
         targets = []
         for line, desc, unit in zip(self, descriptors, units, strict=True):
             currency = desc["company"].currency_id
-            if unit and unit.credit_secondary and line.billing_id.state == "validated" \
-                    and not currency.is_zero(desc["amount"]):
+            if (
+                unit
+                and unit.credit_secondary
+                and line.billing_id.state == "validated"
+                and not currency.is_zero(desc["amount"])
+            ):
                 targets.append([("secondary", "confirmed", desc["amount"])])
             else:
                 targets.append([])

@@ -19,17 +19,29 @@ class SpmPortalCase(SpmCreditCase):
         cls.product_pharma.write({"default_code": "T-INS", "barcode": "4000000000017"})
         cls.product_consumer.default_code = "T-SUN"
         cls.product_orphan.default_code = "T-ORP"
-        cls.product_not_sold = cls.env["product.product"].create({
-            "name": "Test Internal Sample", "default_code": "T-SMP", "categ_id": cls.categ_pharma.id,
-            "sale_ok": False,
-        })
+        cls.product_not_sold = cls.env["product.product"].create(
+            {
+                "name": "Test Internal Sample",
+                "default_code": "T-SMP",
+                "categ_id": cls.categ_pharma.id,
+                "sale_ok": False,
+            }
+        )
         cls.distributor_a = cls.distributor
         cls.distributor_a.name = "Test Distributor A"
-        cls.distributor_b = cls.env["res.partner"].create({
-            "name": "Test Distributor B", "is_company": True, "is_distributor": True,
-        })
-        cls._assign_split(cls.distributor_a, [(cls.sales_a, 60.0), (cls.sales_b, 40.0)], unit=cls.unit_pharma,
-                          date_from="2020-01-01")
+        cls.distributor_b = cls.env["res.partner"].create(
+            {
+                "name": "Test Distributor B",
+                "is_company": True,
+                "is_distributor": True,
+            }
+        )
+        cls._assign_split(
+            cls.distributor_a,
+            [(cls.sales_a, 60.0), (cls.sales_b, 40.0)],
+            unit=cls.unit_pharma,
+            date_from="2020-01-01",
+        )
         cls._assign(cls.distributor_a, cls.sales_c, 100.0, unit=cls.unit_consumer, date_from="2020-01-01")
         cls._assign(cls.distributor_b, cls.sales_d, 100.0, date_from="2020-01-01")
         cls.portal_a = cls._portal_user("t_portal_a", cls.distributor_a)
@@ -43,15 +55,28 @@ class SpmPortalCase(SpmCreditCase):
         return user
 
     @classmethod
-    def _billing(cls, distributor=None, lines=None, number="B-001", bill_date=None, retailer="Corner Shop",
-                 billing_type="sale", submit=True, source="backoffice"):
+    def _billing(
+        cls,
+        distributor=None,
+        lines=None,
+        number="B-001",
+        bill_date=None,
+        retailer="Corner Shop",
+        billing_type="sale",
+        submit=True,
+        source="backoffice",
+    ):
         """Create (and submit) a billing through the validator, as every channel does."""
         distributor = distributor or cls.distributor_a
         data = {
-            "bill_number": number, "bill_date": bill_date or cls.yesterday, "retailer": retailer,
+            "bill_number": number,
+            "bill_date": bill_date or cls.yesterday,
+            "retailer": retailer,
             "type": billing_type,
-            "lines": [{"product": product, "quantity": qty, "price_unit": price}
-                      for product, qty, price in (lines or [("T-INS", 10, 100.0)])],
+            "lines": [
+                {"product": product, "quantity": qty, "price_unit": price}
+                for product, qty, price in (lines or [("T-INS", 10, 100.0)])
+            ],
         }
         Billing = cls.env["spm.secondary.billing"]
         prepared, errors = Billing._check_billings([data], distributor)

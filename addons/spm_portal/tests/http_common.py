@@ -35,15 +35,20 @@ class SpmPortalHttpCase(SpmPortalCase, HttpCase):
         data = dict(data)
         if csrf:
             data["csrf_token"] = self.csrf()
-        return self.opener.post(self.base_url() + url, data=data, files=files,
-            allow_redirects=allow_redirects,
-                                timeout=30)
+        return self.opener.post(
+            self.base_url() + url, data=data, files=files, allow_redirects=allow_redirects, timeout=30
+        )
 
-    def form_data(self, number="P-1", lines=(("T-INS", "2", "100"), ("T-SUN", "3", "10")), action="submit",
-                  **values):
+    def form_data(
+        self, number="P-1", lines=(("T-INS", "2", "100"), ("T-SUN", "3", "10")), action="submit", **values
+    ):
         data = {
-            "bill_number": number, "bill_date": self.yesterday.isoformat(), "retailer": "Corner Shop",
-            "type": "sale", "currency": self.company.currency_id.name, "action": action,
+            "bill_number": number,
+            "bill_date": self.yesterday.isoformat(),
+            "retailer": "Corner Shop",
+            "type": "sale",
+            "currency": self.company.currency_id.name,
+            "action": action,
             "line_product": [line[0] for line in lines],
             "line_quantity": [line[1] for line in lines],
             "line_price_unit": [line[2] for line in lines],
@@ -66,7 +71,9 @@ class SpmPortalHttpCase(SpmPortalCase, HttpCase):
 
     def api_billing(self, number="API-1", lines=(("T-INS", 2, 100.0),), **values):
         billing = {
-            "bill_number": number, "bill_date": self.yesterday.isoformat(), "retailer": "Corner Shop",
+            "bill_number": number,
+            "bill_date": self.yesterday.isoformat(),
+            "retailer": "Corner Shop",
             "type": "sale",
             "lines": [{"product": p, "quantity": q, "price_unit": u} for p, q, u in lines],
         }

@@ -28,19 +28,22 @@ class TestSecondaryBillingAccess(SpmPortalHttpCase):
         for action in ("submit", "cancel", "delete", "reset"):
             response = self.post(f"/my/secondary-sales/{self.draft_b.id}/{action}", {})
             self.assertEqual(response.status_code, 404, action)
-        response = self.post("/my/secondary-sales/save", self.form_data(number="HACK",
-            billing_id=self.draft_b.id))
+        response = self.post(
+            "/my/secondary-sales/save", self.form_data(number="HACK", billing_id=self.draft_b.id)
+        )
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.post(f"/my/secondary-sales/{self.validated_b.id}/cancel", {}).status_code, 404)
-        self.assertEqual((self.draft_b.state, self.draft_b.bill_number, self.draft_b.line_ids.quantity),
-                         ("draft", "B-1", 10))
+        self.assertEqual(
+            (self.draft_b.state, self.draft_b.bill_number, self.draft_b.line_ids.quantity),
+            ("draft", "B-1", 10),
+        )
         self.assertEqual(self.validated_b.state, "validated")
         self.assertFalse(self.Billing.search([("bill_number", "=", "HACK")]))
 
     def test_other_distributors_billing_by_api(self):
         response = self.api("GET", "/B-1", key=self.key_a)
         self.assertEqual(response.status_code, 404)
-        self.assertNotIn("B-1\"", response.text.replace("bill number B-1", ""))
+        self.assertNotIn('B-1"', response.text.replace("bill number B-1", ""))
         self.assertEqual(self.api("GET", "/B-1", key=self.key_b).status_code, 200)
         # Posting B's bill number with A's key reports A's own billing: B's is untouched.
         payload = {"billings": [self.api_billing(number="B-2", lines=[("T-INS", 1, 1.0)])]}
@@ -51,8 +54,9 @@ class TestSecondaryBillingAccess(SpmPortalHttpCase):
     def test_record_rules_for_portal_users(self):
         Billing = self.Billing.with_user(self.portal_a)
         self.assertEqual(Billing.search([]), self.own)
-        self.assertEqual(self.env["spm.secondary.billing.line"].with_user(self.portal_a).search([]),
-                         self.own.line_ids)
+        self.assertEqual(
+            self.env["spm.secondary.billing.line"].with_user(self.portal_a).search([]), self.own.line_ids
+        )
         with self.assertRaises(AccessError):
             self.draft_b.with_user(self.portal_a).read(["bill_number"])
         with self.assertRaises(AccessError):
@@ -60,8 +64,13 @@ class TestSecondaryBillingAccess(SpmPortalHttpCase):
         with self.assertRaises(AccessError):
             self.own.with_user(self.portal_a).write({"state": "validated"})
         with self.assertRaises(AccessError):
-            Billing.create({"distributor_id": self.distributor_a.id, "bill_number": "X",
-                            "retailer_id": self.own.retailer_id.id})
+            Billing.create(
+                {
+                    "distributor_id": self.distributor_a.id,
+                    "bill_number": "X",
+                    "retailer_id": self.own.retailer_id.id,
+                }
+            )
         with self.assertRaises(AccessError):
             self.draft_b.with_user(self.portal_a).action_submit()
         with self.assertRaises(AccessError):
@@ -79,13 +88,21 @@ class TestSecondaryBillingAccess(SpmPortalHttpCase):
         self.assertEqual(self.api("GET", "/A-1", key=self.key_a).status_code, 403)
 
     def test_back_office_roles(self):
-        self.assertEqual(self.Billing.with_user(self.sales_a).search([]).distributor_id, self.distributor_a,
-                         "a salesperson reads the billings of the distributors assigned to them")
+        self.assertEqual(
+            self.Billing.with_user(self.sales_a).search([]).distributor_id,
+            self.distributor_a,
+            "a salesperson reads the billings of the distributors assigned to them",
+        )
         self.assertEqual(self.Billing.with_user(self.sales_d).search([]).distributor_id, self.distributor_b)
         with self.assertRaises(AccessError):
             self.own.with_user(self.sales_a).write({"bill_number": "X"})
         with self.assertRaises(AccessError):
             self.draft_b.with_user(self.sales_d).action_submit()
         distributors = self.distributor_a | self.distributor_b
-        self.assertEqual(self.Billing.with_user(self.manager_consumer).search_count(
-            [("distributor_id", "in", distributors.ids)]), 3, "managers read every billing")
+        self.assertEqual(
+            self.Billing.with_user(self.manager_consumer).search_count(
+                [("distributor_id", "in", distributors.ids)]
+            ),
+            3,
+            "managers read every billing",
+        )

@@ -34,12 +34,15 @@ class TestSecondaryBillingApi(SpmPortalHttpCase):
         self.assertEqual(result["status"], "created")
         self.assertEqual(result["state"], "validated")
         self.assertEqual(result["total"], 250.0)
-        billing = self.Billing.search([("distributor_id", "=", self.distributor_a.id), ("bill_number", "=",
-            "API-1")])
+        billing = self.Billing.search(
+            [("distributor_id", "=", self.distributor_a.id), ("bill_number", "=", "API-1")]
+        )
         self.assertEqual(billing.source, "api")
         self.assertEqual(billing.submitted_by_id, self.portal_a)
-        self.assertEqual(self._credit([("secondary_billing_id", "=", billing.id)]),
-                         {self.sales_a: 150.0, self.sales_b: 100.0})
+        self.assertEqual(
+            self._credit([("secondary_billing_id", "=", billing.id)]),
+            {self.sales_a: 150.0, self.sales_b: 100.0},
+        )
         # The same billing sent again (a retry): not a duplicate, not an error, created once.
         response = self.api("POST", payload=payload, key=self.key_a)
         self.assertEqual(response.status_code, 200, response.text)
@@ -50,8 +53,9 @@ class TestSecondaryBillingApi(SpmPortalHttpCase):
         response = self.api("GET", "/API-1", key=self.key_a)
         self.assertEqual(response.status_code, 200)
         data = response.json()
-        self.assertEqual((data["state"], data["reference"], len(data["lines"])), ("validated", billing.name,
-            2))
+        self.assertEqual(
+            (data["state"], data["reference"], len(data["lines"])), ("validated", billing.name, 2)
+        )
 
     def test_duplicate_bill_number_with_other_content_is_a_conflict(self):
         earlier = self._billing(number="API-1", lines=[("T-INS", 1, 100.0)])
@@ -64,18 +68,23 @@ class TestSecondaryBillingApi(SpmPortalHttpCase):
         self.assertEqual(self.count(), 1)
 
     def test_validation_errors_save_nothing(self):
-        payload = {"billings": [
-            self.api_billing(number="API-1"),
-            self.api_billing(number="API-2", lines=[("T-INS", 0, 100.0), ("NOPE", 1, -1)]),
-        ]}
+        payload = {
+            "billings": [
+                self.api_billing(number="API-1"),
+                self.api_billing(number="API-2", lines=[("T-INS", 0, 100.0), ("NOPE", 1, -1)]),
+            ]
+        }
         response = self.api("POST", payload=payload, key=self.key_a)
         self.assertEqual(response.status_code, 400)
         errors = {(e["bill_number"], e["field"]) for e in response.json()["errors"]}
-        self.assertEqual(errors, {
-            ("API-2", "billings[1].lines[0].quantity"),
-            ("API-2", "billings[1].lines[1].product"),
-            ("API-2", "billings[1].lines[1].price_unit"),
-        })
+        self.assertEqual(
+            errors,
+            {
+                ("API-2", "billings[1].lines[0].quantity"),
+                ("API-2", "billings[1].lines[1].product"),
+                ("API-2", "billings[1].lines[1].price_unit"),
+            },
+        )
         self.assertEqual(self.count(), 0, "all or nothing")
 
     def test_malformed_requests(self):
@@ -83,11 +92,13 @@ class TestSecondaryBillingApi(SpmPortalHttpCase):
         self.assertEqual(self.api("POST", raw=b"\xff\xfe", key=self.key_a).status_code, 400)
         self.assertEqual(self.api("POST", payload=[1, 2], key=self.key_a).status_code, 400)
         self.assertEqual(self.api("POST", payload={"billings": []}, key=self.key_a).status_code, 400)
-        response = self.api("POST", payload={"billings": [{"bill_number": {"a": 1}, "lines": "x"}]},
-            key=self.key_a)
+        response = self.api(
+            "POST", payload={"billings": [{"bill_number": {"a": 1}, "lines": "x"}]}, key=self.key_a
+        )
         self.assertEqual(response.status_code, 400)
-        self.assertEqual({e["field"] for e in response.json()["errors"]},
-                         {"billings[0].bill_number", "billings[0].lines"})
+        self.assertEqual(
+            {e["field"] for e in response.json()["errors"]}, {"billings[0].bill_number", "billings[0].lines"}
+        )
         with patch.object(api_module, "MAX_BODY", 200):
             response = self.api("POST", payload={"billings": [self.api_billing()] * 5}, key=self.key_a)
             self.assertEqual(response.status_code, 413)

@@ -26,24 +26,30 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(billing.credit_count, 4)
         # Never collected by the company: 0, so that sums of collected credit stay numbers.
         self.env.flush_all()
-        self.env.cr.execute("SELECT COUNT(*) FROM spm_credit_line WHERE secondary_billing_id = %s "
-                            "AND amount_collected IS NULL", [billing.id])
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM spm_credit_line WHERE secondary_billing_id = %s "
+            "AND amount_collected IS NULL",
+            [billing.id],
+        )
         self.assertEqual(self.env.cr.fetchone()[0], 0)
 
     def test_units_of_each_line_and_returns(self):
         billing = self._billing(lines=[("T-INS", 2, 100.0), ("T-SUN", 10, 5.0)])
-        self.assertEqual(self._billing_credit(billing), {self.sales_a: 120.0, self.sales_b: 80.0,
-            self.sales_c: 50.0})
+        self.assertEqual(
+            self._billing_credit(billing), {self.sales_a: 120.0, self.sales_b: 80.0, self.sales_c: 50.0}
+        )
         refund = self._billing(number="CN-001", billing_type="return", lines=[("T-INS", 1, 100.0)])
         self.assertEqual(refund.amount_company_signed, -100.0)
         self.assertEqual(self._billing_credit(refund), {self.sales_a: -60.0, self.sales_b: -40.0})
 
     def test_overlay_gets_full_credit(self):
-        self._assign(self.distributor_a, self.sales_d, unit=self.unit_pharma, kind="overlay",
-            date_from="2020-01-01")
+        self._assign(
+            self.distributor_a, self.sales_d, unit=self.unit_pharma, kind="overlay", date_from="2020-01-01"
+        )
         billing = self._billing(lines=[("T-INS", 1, 100.0)])
-        self.assertEqual(self._billing_credit(billing), {self.sales_a: 60.0, self.sales_b: 40.0,
-            self.sales_d: 100.0})
+        self.assertEqual(
+            self._billing_credit(billing), {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_d: 100.0}
+        )
 
     def test_rejection_reverses_the_credit(self):
         billing = self._billing(lines=[("T-INS", 10, 100.0)])
@@ -51,8 +57,9 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(billing.state, "rejected")
         self.assertEqual(billing.reject_reason, "Duplicate of bill B-000")
         self.assertEqual(self._billing_credit(billing), {})
-        reversals = self.Credit.search([("secondary_billing_id", "=", billing.id), ("state", "=",
-            "reversed")])
+        reversals = self.Credit.search(
+            [("secondary_billing_id", "=", billing.id), ("state", "=", "reversed")]
+        )
         self.assertEqual(len(reversals), 2)
         self.assertEqual(sorted(reversals.mapped("amount")), [-600.0, -400.0])
         self.assertEqual(reversals.secondary_line_id, billing.line_ids, "reversals keep the source links")
@@ -71,9 +78,12 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         with self.assertRaises(AccessError):
             billing.with_user(self.portal_a).action_reject("Self-rejection")
         self.assertEqual(billing.state, "validated")
-        self.env["spm.secondary.billing.reject"].with_user(self.admin).create({
-            "billing_ids": [(6, 0, billing.ids)], "reason": "Wrong retailer",
-        }).action_reject()
+        self.env["spm.secondary.billing.reject"].with_user(self.admin).create(
+            {
+                "billing_ids": [(6, 0, billing.ids)],
+                "reason": "Wrong retailer",
+            }
+        ).action_reject()
         self.assertEqual(billing.state, "rejected")
 
     def test_cancelling_a_validated_billing_reverses_its_credit(self):
@@ -100,8 +110,9 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(billing.state, "validated")
         self.assertEqual(billing.validated_by_id, self.manager_pharma)
         self.assertFalse(billing.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
-        self.assertEqual(self._billing_credit(billing), {self.sales_a: 60.0, self.sales_b: 40.0,
-            self.sales_c: 10.0})
+        self.assertEqual(
+            self._billing_credit(billing), {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_c: 10.0}
+        )
 
     def test_unit_without_secondary_credit(self):
         self.unit_pharma.credit_secondary = False
@@ -110,12 +121,14 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(self._billing_credit(billing), {self.sales_c: 10.0})
 
     def test_unassigned_distributor_opens_a_credit_issue(self):
-        other = self.env["res.partner"].create({"name": "Test Lonely Distributor", "is_distributor": True,
-                                                "is_company": True})
+        other = self.env["res.partner"].create(
+            {"name": "Test Lonely Distributor", "is_distributor": True, "is_company": True}
+        )
         billing = self._billing(distributor=other, lines=[("T-INS", 1, 100.0)])
         self.assertEqual(billing.state, "validated")
-        issue = self.env["spm.credit.issue"].search([("document_ref", "=",
-            f"spm.secondary.billing,{billing.id}")])
+        issue = self.env["spm.credit.issue"].search(
+            [("document_ref", "=", f"spm.secondary.billing,{billing.id}")]
+        )
         self.assertEqual(issue.reason, "no_assignment")
         self.assertEqual(issue.partner_id, other)
         self._assign(other, self.sales_d, date_from="2020-01-01")
@@ -124,15 +137,27 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(self._billing_credit(billing), {self.sales_d: 100.0})
 
     def test_foreign_currency_is_credited_in_company_currency(self):
-        currency = self.env["res.currency"].with_context(active_test=False).search(
-            [("id", "!=", self.company.currency_id.id)], limit=1)
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id)], limit=1)
+        )
         currency.active = True
-        self.env["res.currency.rate"].create({
-            "currency_id": currency.id, "name": "2020-01-01", "rate": 2.0, "company_id": self.company.id,
-        })
-        data = {"bill_number": "FX-1", "bill_date": self.yesterday, "retailer": "Shop",
+        self.env["res.currency.rate"].create(
+            {
+                "currency_id": currency.id,
+                "name": "2020-01-01",
+                "rate": 2.0,
+                "company_id": self.company.id,
+            }
+        )
+        data = {
+            "bill_number": "FX-1",
+            "bill_date": self.yesterday,
+            "retailer": "Shop",
             "currency": currency.name,
-                "lines": [{"product": "T-INS", "quantity": 1, "price_unit": 100}]}
+            "lines": [{"product": "T-INS", "quantity": 1, "price_unit": 100}],
+        }
         prepared, errors = self.Billing._check_billings([data], self.distributor_a)
         self.assertFalse(errors)
         billing, _existing = self.Billing._create_checked(prepared, "api", submit=True)
@@ -150,15 +175,25 @@ class TestSecondaryBillingCredit(SpmPortalCase):
             billing.unlink()
 
     def test_back_office_submit_uses_the_same_rules(self):
-        retailer = self.env["res.partner"].create({
-            "name": "Test Shop", "parent_id": self.distributor_a.id, "is_company": True,
+        retailer = self.env["res.partner"].create(
+            {
+                "name": "Test Shop",
+                "parent_id": self.distributor_a.id,
+                "is_company": True,
                 "spm_is_retailer": True,
-        })
-        billing = self.Billing.with_user(self.manager_pharma).create({
-            "distributor_id": self.distributor_a.id, "bill_number": "BO-1", "bill_date": self.yesterday,
-            "retailer_id": retailer.id,
-            "line_ids": [(0, 0, {"product_id": self.product_not_sold.id, "quantity": 1, "price_unit": 1})],
-        })
+            }
+        )
+        billing = self.Billing.with_user(self.manager_pharma).create(
+            {
+                "distributor_id": self.distributor_a.id,
+                "bill_number": "BO-1",
+                "bill_date": self.yesterday,
+                "retailer_id": retailer.id,
+                "line_ids": [
+                    (0, 0, {"product_id": self.product_not_sold.id, "quantity": 1, "price_unit": 1})
+                ],
+            }
+        )
         with self.assertRaisesRegex(UserError, "may not report"):
             billing.action_submit()
         billing.line_ids.product_id = self.product_pharma

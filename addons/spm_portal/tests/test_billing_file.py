@@ -39,8 +39,9 @@ class TestBillingFile(TransactionCase):
         return errors[0]
 
     def test_csv_with_bom_and_semicolons(self):
-        data = ("\ufeff" + HEADER.replace(",", ";") + "A-1;2026-01-05;Shop;T-INS;2;3,5;sale\n\n"
-                "A-1;;;T-SUN;1;1;\n").encode()
+        data = (
+            "\ufeff" + HEADER.replace(",", ";") + "A-1;2026-01-05;Shop;T-INS;2;3,5;sale\n\nA-1;;;T-SUN;1;1;\n"
+        ).encode()
         rows, errors = self.read_file(data)
         self.assertFalse(errors)
         self.assertEqual([r["row"] for r in rows], [2, 4], "blank lines are skipped, rows keep their number")
@@ -60,10 +61,12 @@ class TestBillingFile(TransactionCase):
     def test_xlsx(self):
         import datetime
 
-        data = xlsx([
-            ["bill_number", "bill_date", "retailer", "product", "quantity", "price_unit"],
-            [1001, datetime.datetime(2026, 1, 5), "Shop", "T-INS", 2, 3.5],
-        ])
+        data = xlsx(
+            [
+                ["bill_number", "bill_date", "retailer", "product", "quantity", "price_unit"],
+                [1001, datetime.datetime(2026, 1, 5), "Shop", "T-INS", 2, 3.5],
+            ]
+        )
         self.assertEqual(detect_format(data), "xlsx")
         rows, errors = self.read_file(data)
         self.assertFalse(errors)
@@ -72,10 +75,12 @@ class TestBillingFile(TransactionCase):
         self.assertEqual(rows[0]["price_unit"], 3.5)
 
     def test_xlsx_formulas_are_refused(self):
-        data = xlsx([
-            ["bill_number", "bill_date", "retailer", "product", "quantity", "price_unit"],
-            ["A", "2026-01-01", "Shop", "T-INS", "=2+2", 1],
-        ])
+        data = xlsx(
+            [
+                ["bill_number", "bill_date", "retailer", "product", "quantity", "price_unit"],
+                ["A", "2026-01-01", "Shop", "T-INS", "=2+2", 1],
+            ]
+        )
         error = self.assertOneError(data, "Formulas are not accepted")
         self.assertEqual((error["row"], error["column"]), (2, "quantity"))
 
@@ -146,7 +151,13 @@ class TestBillingFile(TransactionCase):
         self.assertEqual(str(to_date("03/02/2026", ["%d/%m/%Y"])), "2026-02-03")
         self.assertIsNone(to_date("2026-02-30"))
 
-    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(st.binary(max_size=2048))
     def test_fuzz_any_bytes(self, data):
         rows, errors = self.read_file(data)
@@ -155,9 +166,17 @@ class TestBillingFile(TransactionCase):
         for error in errors:
             self.assertIsInstance(error["message"], str)
 
-    @settings(max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.lists(st.text(max_size=30), min_size=1, max_size=9), max_size=12),
-           st.sampled_from([",", ";", "\t"]))
+    @settings(
+        max_examples=150,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        st.lists(st.lists(st.text(max_size=30), min_size=1, max_size=9), max_size=12),
+        st.sampled_from([",", ";", "\t"]),
+    )
     def test_fuzz_csv_text(self, table, delimiter):
         import csv
 

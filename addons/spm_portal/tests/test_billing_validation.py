@@ -14,8 +14,10 @@ class TestSecondaryBillingValidation(SpmPortalCase):
 
     def _input(self, **values):
         data = {
-            "row": 2, "bill_number": "V-1", "bill_date": self.yesterday.isoformat(),
-                "retailer": "Corner Shop",
+            "row": 2,
+            "bill_number": "V-1",
+            "bill_date": self.yesterday.isoformat(),
+            "retailer": "Corner Shop",
             "lines": [{"row": 2, "product": "T-INS", "quantity": "3", "price_unit": "12.5"}],
         }
         lines = values.pop("lines", None)
@@ -35,8 +37,9 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         self.assertEqual(vals["billing_type"], "sale")
         self.assertEqual(vals["currency_id"], self.company.currency_id.id)
         self.assertEqual(vals["retailer_name"], "Corner Shop", "a new retailer is created on the fly")
-        self.assertEqual(vals["lines"], [{"product_id": self.product_pharma.id, "quantity": 3.0,
-            "price_unit": 12.5}])
+        self.assertEqual(
+            vals["lines"], [{"product_id": self.product_pharma.id, "quantity": 3.0, "price_unit": 12.5}]
+        )
 
     def test_products_by_reference_barcode_and_name(self):
         lines = [
@@ -47,35 +50,75 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         ]
         prepared, errors = self._check([self._input(lines=lines)])
         self.assertFalse(errors)
-        self.assertEqual([v["product_id"] for v in prepared[0]["vals"]["lines"]], [
-            self.product_pharma.id, self.product_pharma.id, self.product_consumer.id,
+        self.assertEqual(
+            [v["product_id"] for v in prepared[0]["vals"]["lines"]],
+            [
+                self.product_pharma.id,
+                self.product_pharma.id,
                 self.product_consumer.id,
-        ])
+                self.product_consumer.id,
+            ],
+        )
 
     def test_every_error_is_reported_with_row_and_column(self):
         tomorrow = (self.today + timedelta(days=1)).isoformat()
         billings = [
-            self._input(row=2, bill_number="", retailer="", lines=[
-                {"row": 2, "product": "NOPE", "quantity": "0", "price_unit": "-1"},
-            ]),
-            self._input(row=3, bill_number="V-2", bill_date=tomorrow, lines=[
-                {"row": 3, "product": "T-SMP", "quantity": "abc", "price_unit": ""},
-                {"row": 4, "product": "", "quantity": "", "price_unit": "1e400"},
-            ]),
-            self._input(row=5, bill_number="V-3", bill_date="31/31/2026", type="gift", currency="XXX",
-                lines=[]),
+            self._input(
+                row=2,
+                bill_number="",
+                retailer="",
+                lines=[
+                    {"row": 2, "product": "NOPE", "quantity": "0", "price_unit": "-1"},
+                ],
+            ),
+            self._input(
+                row=3,
+                bill_number="V-2",
+                bill_date=tomorrow,
+                lines=[
+                    {"row": 3, "product": "T-SMP", "quantity": "abc", "price_unit": ""},
+                    {"row": 4, "product": "", "quantity": "", "price_unit": "1e400"},
+                ],
+            ),
+            self._input(
+                row=5, bill_number="V-3", bill_date="31/31/2026", type="gift", currency="XXX", lines=[]
+            ),
         ]
         prepared, errors = self._check(billings)
         found = {(e["row"], e["column"]) for e in errors}
-        self.assertEqual(found, {
-            (2, "bill_number"), (2, "retailer"), (2, "product"), (2, "quantity"), (2, "price_unit"),
-            (3, "bill_date"), (3, "product"), (3, "quantity"), (3, "price_unit"),
-            (4, "product"), (4, "quantity"), (4, "price_unit"),
-            (5, "bill_date"), (5, "type"), (5, "currency"), (5, "lines"),
-        })
+        self.assertEqual(
+            found,
+            {
+                (2, "bill_number"),
+                (2, "retailer"),
+                (2, "product"),
+                (2, "quantity"),
+                (2, "price_unit"),
+                (3, "bill_date"),
+                (3, "product"),
+                (3, "quantity"),
+                (3, "price_unit"),
+                (4, "product"),
+                (4, "quantity"),
+                (4, "price_unit"),
+                (5, "bill_date"),
+                (5, "type"),
+                (5, "currency"),
+                (5, "lines"),
+            },
+        )
         messages = " | ".join(e["message"] for e in errors)
-        for expected in ("bill number is missing", "in the future", "not a date", "cannot be zero",
-                         "cannot be negative", "is unknown", "may not report", "not a number", "no lines"):
+        for expected in (
+            "bill number is missing",
+            "in the future",
+            "not a date",
+            "cannot be zero",
+            "cannot be negative",
+            "is unknown",
+            "may not report",
+            "not a number",
+            "no lines",
+        ):
             self.assertIn(expected, messages)
         self.assertTrue(all(p["vals"] is None for p in prepared))
 
@@ -88,11 +131,15 @@ class TestSecondaryBillingValidation(SpmPortalCase):
     def test_allowed_products_narrow_what_a_distributor_reports(self):
         self.distributor_a.spm_allowed_product_ids = self.product_consumer
         _prepared, errors = self._check([self._input()])
-        self.assertEqual(self._messages(errors), [
-            (2, "product", "Test Distributor A may not report the product [T-INS] Test Insulin."),
-        ])
-        _prepared, errors = self._check([self._input(lines=[
-            {"row": 2, "product": "T-SUN", "quantity": 1, "price_unit": 1}])])
+        self.assertEqual(
+            self._messages(errors),
+            [
+                (2, "product", "Test Distributor A may not report the product [T-INS] Test Insulin."),
+            ],
+        )
+        _prepared, errors = self._check(
+            [self._input(lines=[{"row": 2, "product": "T-SUN", "quantity": 1, "price_unit": 1}])]
+        )
         self.assertFalse(errors)
 
     def test_duplicate_bill_number_names_the_earlier_billing(self):
@@ -105,8 +152,9 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         _prepared, errors = self._check([self._input()], distributor=self.distributor_b)
         self.assertFalse(errors)
         # Twice in one request.
-        _prepared, errors = self._check([self._input(bill_number="V-9"), self._input(row=3,
-            bill_number="V-9")])
+        _prepared, errors = self._check(
+            [self._input(bill_number="V-9"), self._input(row=3, bill_number="V-9")]
+        )
         self.assertEqual([(e["row"], e["column"]) for e in errors], [(3, "bill_number")])
 
     def test_identical_retry_is_the_earlier_billing(self):
@@ -115,18 +163,25 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         self.assertFalse(errors)
         self.assertEqual(prepared[0]["existing"], earlier)
         self.assertIsNone(prepared[0]["vals"])
-        _prepared, errors = self._check([self._input(lines=[
-            {"row": 2, "product": "T-INS", "quantity": "4", "price_unit": "12.5"}])], allow_identical=True)
+        _prepared, errors = self._check(
+            [self._input(lines=[{"row": 2, "product": "T-INS", "quantity": "4", "price_unit": "12.5"}])],
+            allow_identical=True,
+        )
         self.assertEqual(errors[0]["code"], "duplicate")
         # The edited billing is not its own duplicate.
         _prepared, errors = self._check([self._input()], exclude=earlier)
         self.assertFalse(errors)
 
     def test_retailers_are_matched_by_code_or_name_and_created_once(self):
-        shop = self.env["res.partner"].create({
-            "name": "Pharmacie du Centre", "ref": "R-042", "parent_id": self.distributor_a.id,
-            "is_company": True, "spm_is_retailer": True,
-        })
+        shop = self.env["res.partner"].create(
+            {
+                "name": "Pharmacie du Centre",
+                "ref": "R-042",
+                "parent_id": self.distributor_a.id,
+                "is_company": True,
+                "spm_is_retailer": True,
+            }
+        )
         billings = [
             self._input(bill_number="R-1", retailer="r-042"),
             self._input(bill_number="R-2", retailer="PHARMACIE DU CENTRE"),
@@ -153,8 +208,10 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         ]
         prepared, errors = self._check([self._input(lines=lines)])
         self.assertFalse(errors)
-        self.assertEqual([(v["quantity"], v["price_unit"]) for v in prepared[0]["vals"]["lines"]],
-                         [(1000.0, 12.5), (-2.0, 1234.5), (2.0, 0.0)])
+        self.assertEqual(
+            [(v["quantity"], v["price_unit"]) for v in prepared[0]["vals"]["lines"]],
+            [(1000.0, 12.5), (-2.0, 1234.5), (2.0, 0.0)],
+        )
 
     def test_not_a_distributor(self):
         _prepared, errors = self._check([self._input()], distributor=self.customer)

@@ -72,8 +72,9 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
     def test_form_with_two_lines_and_submit(self):
         response = self.post("/my/secondary-sales/save", self.form_data())
         self.assertEqual(response.status_code, 303, response.text[:2000])
-        billing = self.Billing.search([("distributor_id", "=", self.distributor_a.id), ("bill_number", "=",
-            "P-1")])
+        billing = self.Billing.search(
+            [("distributor_id", "=", self.distributor_a.id), ("bill_number", "=", "P-1")]
+        )
         self.assertTrue(response.headers["Location"].endswith(f"/my/secondary-sales/{billing.id}"))
         self.assertEqual(billing.state, "validated")
         self.assertEqual(billing.source, "portal")
@@ -93,8 +94,9 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
         edit = self.url_open(f"/my/secondary-sales/{billing.id}/edit")
         self.assertEqual(edit.status_code, 200)
         self.assertIn('value="T-SUN"', edit.text)
-        data = self.form_data(number="P-1b", lines=[("T-SUN", "1", "9.5")], action="save",
-            billing_id=billing.id)
+        data = self.form_data(
+            number="P-1b", lines=[("T-SUN", "1", "9.5")], action="save", billing_id=billing.id
+        )
         self.assertEqual(self.post("/my/secondary-sales/save", data).status_code, 303)
         self.assertEqual((billing.bill_number, billing.amount_total, len(billing.line_ids)), ("P-1b", 9.5, 1))
         response = self.post(f"/my/secondary-sales/{billing.id}/submit", {})
@@ -152,8 +154,10 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
         self.assertEqual(set(billings.mapped("state")), {"validated"})
         self.assertEqual(set(billings.mapped("source")), {"upload"})
         self.assertEqual(billings[1].billing_type, "return")
-        self.assertEqual(self._credit([("secondary_billing_id", "in", billings.ids)]),
-                         {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_c: 10.0})
+        self.assertEqual(
+            self._credit([("secondary_billing_id", "in", billings.ids)]),
+            {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_c: 10.0},
+        )
         # The same file again: already imported, nothing new.
         response = self.post("/my/secondary-sales/upload", {"submit": "1"}, files=self.csv_file(rows))
         self.assertEqual(response.status_code, 200)
@@ -204,8 +208,9 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
         workbook.save(output)
         output.seek(0)
         # The file name says CSV: the content decides.
-        response = self.post("/my/secondary-sales/upload", {}, files={"file": ("sales.csv", output,
-            "text/csv")})
+        response = self.post(
+            "/my/secondary-sales/upload", {}, files={"file": ("sales.csv", output, "text/csv")}
+        )
         self.assertEqual(response.status_code, 200, response.text[:3000])
         billing = self.Billing.search([("bill_number", "=", "X-1")])
         self.assertEqual(billing.state, "draft")

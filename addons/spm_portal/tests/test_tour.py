@@ -9,11 +9,14 @@ class TestSecondaryBillingTour(SpmPortalHttpCase):
         """In headless Chromium: the distributor logs in, enters a billing with
         two lines, submits it and sees it validated."""
         self.start_tour("/my/secondary-sales", "spm_portal_billing_tour", login=self.portal_a.login)
-        billing = self.Billing.search([("distributor_id", "=", self.distributor_a.id),
-                                       ("bill_number", "=", "TOUR-001")])
+        billing = self.Billing.search(
+            [("distributor_id", "=", self.distributor_a.id), ("bill_number", "=", "TOUR-001")]
+        )
         self.assertEqual(billing.state, "validated")
         self.assertEqual(billing.source, "portal")
         self.assertEqual(billing.retailer_id.name, "Tour Pharmacy")
         self.assertEqual(billing.line_ids.mapped("price_subtotal"), [300.0, 10.0])
-        self.assertEqual(self._credit([("secondary_billing_id", "=", billing.id)]),
-                         {self.sales_a: 180.0, self.sales_b: 120.0, self.sales_c: 10.0})
+        self.assertEqual(
+            self._credit([("secondary_billing_id", "=", billing.id)]),
+            {self.sales_a: 180.0, self.sales_b: 120.0, self.sales_c: 10.0},
+        )

@@ -33,13 +33,24 @@ TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_ALIASES = {
-    "bill": "bill_number", "bill_no": "bill_number", "bill_#": "bill_number", "invoice": "bill_number",
-    "invoice_number": "bill_number", "number": "bill_number",
-    "date": "bill_date", "invoice_date": "bill_date",
-    "customer": "retailer", "retailer_name": "retailer", "retailer_code": "retailer",
-    "product_code": "product", "internal_reference": "product", "reference": "product", "barcode": "product",
+    "bill": "bill_number",
+    "bill_no": "bill_number",
+    "bill_#": "bill_number",
+    "invoice": "bill_number",
+    "invoice_number": "bill_number",
+    "number": "bill_number",
+    "date": "bill_date",
+    "invoice_date": "bill_date",
+    "customer": "retailer",
+    "retailer_name": "retailer",
+    "retailer_code": "retailer",
+    "product_code": "product",
+    "internal_reference": "product",
+    "reference": "product",
+    "barcode": "product",
     "qty": "quantity",
-    "price": "price_unit", "unit_price": "price_unit",
+    "price": "price_unit",
+    "unit_price": "price_unit",
     "billing_type": "type",
 }
 
@@ -112,10 +123,18 @@ def read_rows(env, data, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE):
     """
     data = data or b""
     if len(data) > max_size:
-        return [], [_error(None, None, env._(
-            "The file is too large (%(size)s MB): the limit is %(limit)s MB. Split it into smaller files.",
-            size=round(len(data) / 1024 / 1024, 1), limit=round(max_size / 1024 / 1024),
-        ))]
+        return [], [
+            _error(
+                None,
+                None,
+                env._(
+                    "The file is too large (%(size)s MB): the limit is %(limit)s MB. "
+                    "Split it into smaller files.",
+                    size=round(len(data) / 1024 / 1024, 1),
+                    limit=round(max_size / 1024 / 1024),
+                ),
+            )
+        ]
     kind = detect_format(data)
     if kind not in ("xlsx", "csv"):
         return [], [_error(None, None, _format_errors(env)[kind])]
@@ -133,13 +152,19 @@ def _read_csv(env, data, max_rows):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return [], [_error(line, None, _(
-            "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
-            "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
-            "character set Unicode (UTF-8)), then upload it again.",
-            line=line,
-        ))]
+        line = data[: exc.start].count(b"\n") + 1
+        return [], [
+            _error(
+                line,
+                None,
+                _(
+                    "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
+                    "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
+                    "character set Unicode (UTF-8)), then upload it again.",
+                    line=line,
+                ),
+            )
+        ]
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t", "|")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
@@ -152,10 +177,17 @@ def _read_csv(env, data, max_rows):
                 break
     except csv.Error as exc:
         _logger.info("Unreadable CSV upload: %s", exc)
-        return [], [_error(len(table) + 1, None, _(
-            "This row cannot be read: a cell is too long or a quotation mark is not closed (%(error)s).",
-            error=str(exc),
-        ))]
+        return [], [
+            _error(
+                len(table) + 1,
+                None,
+                _(
+                    "This row cannot be read: a cell is too long or a quotation mark is not closed "
+                    "(%(error)s).",
+                    error=str(exc),
+                ),
+            )
+        ]
     return table, []
 
 
@@ -225,22 +257,42 @@ def _header_columns(env, header_row, header):
     for title in header:
         name = normalize_header(title) if not _is_blank(title) else None
         if name and name not in COLUMNS:
-            errors.append(_error(header_row, str(title)[:50], _(
-                "Unknown column \"%(column)s\". The columns are: %(columns)s.",
-                column=str(title)[:50], columns=", ".join(COLUMNS),
-            )))
+            errors.append(
+                _error(
+                    header_row,
+                    str(title)[:50],
+                    _(
+                        'Unknown column "%(column)s". The columns are: %(columns)s.',
+                        column=str(title)[:50],
+                        columns=", ".join(COLUMNS),
+                    ),
+                )
+            )
         elif name and name in columns:
-            errors.append(_error(header_row, name, _(
-                "The column \"%(column)s\" appears twice.", column=name,
-            )))
+            errors.append(
+                _error(
+                    header_row,
+                    name,
+                    _(
+                        'The column "%(column)s" appears twice.',
+                        column=name,
+                    ),
+                )
+            )
         columns.append(name if name in COLUMNS else None)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
-        errors.append(_error(header_row, None, _(
-            "The first row must name the columns; missing: %(missing)s. "
-            "Download the template from this page.",
-            missing=", ".join(missing),
-        )))
+        errors.append(
+            _error(
+                header_row,
+                None,
+                _(
+                    "The first row must name the columns; missing: %(missing)s. "
+                    "Download the template from this page.",
+                    missing=", ".join(missing),
+                ),
+            )
+        )
     return columns, errors
 
 
@@ -248,8 +300,11 @@ def _cell_error(env, value):
     """Why a text cell is refused (too long, a formula, control characters), or None."""
     _ = env._
     if len(value) > MAX_CELL_LENGTH:
-        return _("The cell is too long (%(length)s characters; at most %(limit)s).",
-                 length=len(value), limit=MAX_CELL_LENGTH)
+        return _(
+            "The cell is too long (%(length)s characters; at most %(limit)s).",
+            length=len(value),
+            limit=MAX_CELL_LENGTH,
+        )
     if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
         return _("The cell contains control characters.")
     return None
@@ -258,9 +313,9 @@ def _cell_error(env, value):
 def _formula_error(env, column, value):
     if value.startswith("=") or (column in TEXT_COLUMNS and value.startswith(FORMULA_PREFIXES)):
         return env._(
-            "Formulas are not accepted: \"%(value)s\" starts with %(char)s. "
-            "Enter the value itself.",
-            value=value[:50], char=repr(value[0]),
+            'Formulas are not accepted: "%(value)s" starts with %(char)s. Enter the value itself.',
+            value=value[:50],
+            char=repr(value[0]),
         )
     return None
 
@@ -272,9 +327,16 @@ def _row(env, number, values, columns):
         column = columns[index] if index < len(columns) else None
         if column is None:
             if not _is_blank(raw):
-                errors.append(_error(number, None, env._(
-                    "This row has a value in a column without a title: \"%(value)s\".", value=str(raw)[:50],
-                )))
+                errors.append(
+                    _error(
+                        number,
+                        None,
+                        env._(
+                            'This row has a value in a column without a title: "%(value)s".',
+                            value=str(raw)[:50],
+                        ),
+                    )
+                )
             continue
         value = _cell(raw)
         problem = isinstance(value, str) and (_cell_error(env, value) or _formula_error(env, column, value))
@@ -298,9 +360,16 @@ def _table_rows(env, table, max_rows):
         return [], errors
     data_rows = [(number, values) for number, values in table[1:] if not all(_is_blank(v) for v in values)]
     if len(data_rows) > max_rows:
-        return [], [_error(None, None, _(
-            "The file has more than %(limit)s rows. Split it into smaller files.", limit=f"{max_rows:,}",
-        ))]
+        return [], [
+            _error(
+                None,
+                None,
+                _(
+                    "The file has more than %(limit)s rows. Split it into smaller files.",
+                    limit=f"{max_rows:,}",
+                ),
+            )
+        ]
     if not data_rows:
         return [], [_error(None, None, _("The file has no rows under its header."))]
     rows = []
@@ -333,7 +402,9 @@ def group_rows(env, rows):
         billing = billings.get(number)
         if billing is None:
             billing = billings[number] = {
-                "row": row["row"], "bill_number": number, "lines": [],
+                "row": row["row"],
+                "bill_number": number,
+                "lines": [],
                 **{column: row.get(column) for column in HEADER_COLUMNS},
             }
         else:
@@ -344,15 +415,26 @@ def group_rows(env, rows):
                 if _is_blank(billing[column]):
                     billing[column] = value
                 elif str(value).strip().casefold() != str(billing[column]).strip().casefold():
-                    errors.append(_error(row["row"], column, _(
-                        "\"%(value)s\" differs from \"%(first)s\" on row %(first_row)s "
-                        "of the same bill %(bill)s.",
-                        value=value, first=billing[column], first_row=billing["row"], bill=number,
-                    )))
-        billing["lines"].append({
-            "row": row["row"],
-            **{column: row.get(column) for column in ("product", "quantity", "price_unit")},
-        })
+                    errors.append(
+                        _error(
+                            row["row"],
+                            column,
+                            _(
+                                '"%(value)s" differs from "%(first)s" on row %(first_row)s '
+                                "of the same bill %(bill)s.",
+                                value=value,
+                                first=billing[column],
+                                first_row=billing["row"],
+                                bill=number,
+                            ),
+                        )
+                    )
+        billing["lines"].append(
+            {
+                "row": row["row"],
+                **{column: row.get(column) for column in ("product", "quantity", "price_unit")},
+            }
+        )
     return list(billings.values()), errors
 
 
