@@ -2,7 +2,8 @@
 
 Several threads, each with its own database cursor and commits, confirm,
 cancel, invoice, pay and unreconcile orders of the same customers and
-salespersons at the same time against the real PostgreSQL. Serialization
+salespersons, and validate a distributor's secondary billings, at the same
+time against the real PostgreSQL. Serialization
 failures are retried the way Odoo retries a request. Afterwards every
 salesperson's credit and collected amount must equal a recomputation from the
 source documents to the cent, no source may be credited twice, and the
@@ -16,6 +17,7 @@ import random
 import threading
 import time
 from collections import defaultdict
+from datetime import date, timedelta
 
 import pytest
 
@@ -123,7 +125,25 @@ def _setup(env):
             },
         ]
     )
-    return {"units": units.ids, "users": users.ids, "customers": customers.ids, "products": products.ids}
+    distributor = env["res.partner"].create(
+        {
+            "name": f"Conc. distributor {tag}",
+            "is_company": True,
+            "is_distributor": True,
+            "spm_assignment_ids": [
+                (0, 0, {"user_id": user.id, "share": share, "date_from": "2000-01-01"})
+                for user, share in zip(users, SHARES, strict=True)
+            ],
+        }
+    )
+    return {
+        "units": units.ids,
+        "users": users.ids,
+        "customers": customers.ids,
+        "products": products.ids,
+        "distributor": distributor.id,
+        "tag": tag,
+    }
 
 
 def _operations(data):
@@ -207,7 +227,26 @@ def _operations(data):
                 lambda line: line.account_id.account_type == "asset_receivable"
             ).remove_move_reconcile()
 
+    def report_secondary_sale(env, rng):
+        """The distributor reports a sale to a retailer: validated (and credited) on submission."""
+        Billing = env["spm.secondary.billing"]
+        products = env["product.product"].browse(data["products"])
+        billing = {
+            "bill_number": f"CONC-{data['tag']}-{rng.randrange(10**9)}",
+            "bill_date": date.today() - timedelta(days=1),
+            "retailer": f"Conc. shop {rng.randrange(3)}",
+            "lines": [
+                {"product": product, "quantity": rng.randint(1, 9), "price_unit": 10.0 * rng.randint(1, 20)}
+                for product in products
+            ],
+        }
+        prepared, errors = Billing._check_billings([billing], env["res.partner"].browse(data["distributor"]))
+        assert not errors, errors
+        Billing._create_checked(prepared, "api", submit=True)
+
     return [create_order] * 4 + [
+        report_secondary_sale,
+        report_secondary_sale,
         cancel_order,
         invoice_order,
         invoice_order,
@@ -246,6 +285,15 @@ def _expected(env, data):
                 collected[user] += (
                     inv_line.price_subtotal * share / 100 * (1.0 - move.amount_residual / move.amount_total)
                 )
+    billings = env["spm.secondary.billing"].search(
+        [
+            ("distributor_id", "=", data["distributor"]),
+            ("state", "=", "validated"),
+        ]
+    )
+    for line in billings.line_ids:
+        for user, share in shares.items():
+            achieved[user] += line.price_subtotal * share / 100
     return ({u: round(v, 2) for u, v in achieved.items()}, {u: round(v, 2) for u, v in collected.items()})
 
 
@@ -289,10 +337,13 @@ def test_concurrent_orders_invoices_and_payments_credit_exactly(registry):
 
         # No source is credited twice: one active line per salesperson and state.
         sale_lines = env["sale.order.line"].search([("order_id.partner_id", "in", data["customers"])])
+        billing_lines = env["spm.secondary.billing.line"].search(
+            [("billing_id.distributor_id", "=", data["distributor"])]
+        )
         move_lines = env["account.move.line"].search(
             [("move_id.partner_id", "in", data["customers"]), ("display_type", "=", "product")]
         )
-        for sources in (sale_lines, move_lines):
+        for sources in (sale_lines, move_lines, billing_lines):
             for source, active in Credit._active_lines(sources).items():
                 keys = [(line.user_id.id, line.state) for line in active]
                 assert len(keys) == len(set(keys)), f"{source} is credited twice: {keys}"
