@@ -4,29 +4,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
 
+MANY2ONE_COLUMNS = ("user_id", "business_unit_id", "company_id", "partner_id", "distributor_id", "product_id")
 # Credit lines read per query while writing the Detail and Adjustments sheets:
 # the file grows on disk, the memory used stays that of one chunk.
 CHUNK_SIZE = 2000
-DETAIL_FIELDS = [
-    "date",
-    "month",
-    "origin",
-    "user_id",
-    "business_unit_id",
-    "company_id",
-    "partner_id",
-    "distributor_id",
-    "product_id",
-    "basis",
-    "state",
-    "share",
-    "amount",
-    "amount_collected",
-    "is_adjustment",
-    "reversed_line_id",
-    "reason",
-]
 
 
 class SpmCreditReportWizard(models.TransientModel):
@@ -279,24 +262,69 @@ class SpmCreditReportWizard(models.TransientModel):
 
     def _iter_lines(self, domain):
         """Yield the values of the credit lines of ``domain`` readable by the
-        user, in id order, one chunk in memory at a time."""
+        user, in id order, one chunk in memory at a time.
+
+        The lines are selected by the ORM (``_search`` applies the user's record
+        rules) and read with their names in one SQL query per chunk: the ORM's
+        read of the same columns costs several times more than writing them.
+        """
         Line = self.env["spm.credit.line"]
+        lang = self.env.lang or "en_US"
+        product_name = SQL(
+            "COALESCE('[' || pp.default_code || '] ', '') || COALESCE(pt.name->>%s, pt.name->>'en_US')", lang
+        )
         last_id = 0
         while True:
-            chunk = Line.search_read(
-                domain + [("id", ">", last_id)],
-                DETAIL_FIELDS,
-                order="id",
-                limit=CHUNK_SIZE,
+            ids = Line._search(domain + [("id", ">", last_id)], order="id", limit=CHUNK_SIZE)
+            self.env.cr.execute(
+                SQL(
+                    """
+                SELECT l.id, l.date, l.month, l.origin,
+                       l.user_id, up.name, l.business_unit_id, COALESCE(bu.name->>%s, bu.name->>'en_US'),
+                       l.company_id, co.name, l.partner_id, cp.complete_name,
+                       l.distributor_id, dp.complete_name, l.product_id, %s,
+                       l.basis, l.state, l.share, l.amount, l.amount_collected, l.is_adjustment,
+                       l.reversed_line_id, l.reason
+                  FROM spm_credit_line l
+                  JOIN res_users u ON u.id = l.user_id
+                  JOIN res_partner up ON up.id = u.partner_id
+                  JOIN spm_business_unit bu ON bu.id = l.business_unit_id
+                  JOIN res_company co ON co.id = l.company_id
+             LEFT JOIN res_partner cp ON cp.id = l.partner_id
+             LEFT JOIN res_partner dp ON dp.id = l.distributor_id
+             LEFT JOIN product_product pp ON pp.id = l.product_id
+             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE l.id IN %s
+              ORDER BY l.id
+                """,
+                    lang,
+                    product_name,
+                    ids.subselect(),
+                )
             )
-            if not chunk:
+            rows = self.env.cr.fetchall()
+            for row in rows:
+                yield {
+                    "id": row[0],
+                    "date": row[1],
+                    "month": row[2],
+                    "origin": row[3],
+                    **{
+                        fname: (row[4 + 2 * i], row[5 + 2 * i]) if row[4 + 2 * i] else False
+                        for i, fname in enumerate(MANY2ONE_COLUMNS)
+                    },
+                    "basis": row[16],
+                    "state": row[17],
+                    "share": row[18],
+                    "amount": row[19],
+                    "amount_collected": row[20],
+                    "is_adjustment": row[21],
+                    "reversed_line_id": (row[22],) if row[22] else False,
+                    "reason": row[23],
+                }
+            if len(rows) < CHUNK_SIZE:
                 return
-            yield from chunk
-            last_id = chunk[-1]["id"]
-            # Drop what the chunk loaded in the cache before reading the next one.
-            self.env.invalidate_all()
-            if len(chunk) < CHUNK_SIZE:
-                return
+            last_id = rows[-1][0]
 
     def _write_lines_sheet(self, workbook, formats, title, domain):
         sheet = workbook.add_worksheet(title)
@@ -331,10 +359,7 @@ class SpmCreditReportWizard(models.TransientModel):
             self._write_date(sheet, row, 1, line["date"], formats["date"])
             self._write_date(sheet, row, 2, line["month"], formats["month"])
             self._write_text(sheet, row, 3, line["origin"])
-            for col, fname in enumerate(
-                ("user_id", "business_unit_id", "company_id", "partner_id", "distributor_id", "product_id"),
-                start=4,
-            ):
+            for col, fname in enumerate(MANY2ONE_COLUMNS, start=4):
                 self._write_text(sheet, row, col, line[fname] and line[fname][1])
             self._write_text(sheet, row, 10, basis_labels.get(line["basis"], line["basis"]))
             self._write_text(sheet, row, 11, state_labels.get(line["state"], line["state"]))
