@@ -69,7 +69,19 @@ def bench_order_confirmation(env, info, results, smoke, conf, db):
     print("1. Order confirmation overhead", flush=True)
     count = 8 if smoke else 500
     customers = env["res.partner"].browse(info["three_way_customers"])
-    products = env["product.product"].browse(info["products"])
+    # Products of each customer's unit: every line is credited (none is a credit issue).
+    env.cr.execute(
+        "SELECT partner_id, MAX(business_unit_id) FROM spm_assignment WHERE partner_id = ANY(%s) GROUP BY 1",
+        [customers.ids],
+    )
+    unit_of = dict(env.cr.fetchall())
+    all_products = env["product.product"].browse(info["products"])
+    products_of = {}
+    for customer in customers:
+        unit = env["spm.business.unit"].browse(unit_of.get(customer.id))
+        products_of[customer] = all_products.filtered(
+            lambda product, unit=unit: not unit or product.categ_id in unit.product_category_ids
+        )
     orders = env["sale.order"].create(
         [
             {
@@ -77,7 +89,7 @@ def bench_order_confirmation(env, info, results, smoke, conf, db):
                 "order_line": [
                     Command.create(
                         {
-                            "product_id": products[(i + n) % len(products)].id,
+                            "product_id": products_of[customers[i % len(customers)]][n % 10].id,
                             "product_uom_qty": 1 + n,
                             "price_unit": 9.99,
                         }
