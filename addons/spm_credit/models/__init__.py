@@ -6,6 +6,7 @@ from . import spm_credit_monthly
 from . import spm_credit_issue
 from . import spm_credit_dispute
 from . import spm_credit_demo
+from . import spm_credit_document_mixin
 from . import sale_order
 from . import sale_order_line
 from . import account_move

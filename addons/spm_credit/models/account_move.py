@@ -1,33 +1,14 @@
-from collections import Counter
-
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "spm.credit.document.mixin"]
 
     spm_credit_line_ids = fields.One2many("spm.credit.line", "move_id", string="Sales Credit")
-    spm_credit_issue_count = fields.Integer(compute="_compute_spm_credit_issue_count")
-    spm_credit_count = fields.Integer(compute="_compute_spm_credit_issue_count")
 
-    def _compute_spm_credit_issue_count(self):
-        issues = Counter(
-            issue.document_ref.id
-            for issue in self.env["spm.credit.issue"]
-            .sudo()
-            .search(
-                [
-                    ("document_ref", "in", [f"account.move,{record_id}" for record_id in self.ids]),
-                    ("state", "=", "open"),
-                ]
-            )
-        )
-        credit_counts = dict(
-            self.env["spm.credit.line"]._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"])
-        )
-        for move in self:
-            move.spm_credit_issue_count = issues[move.id]
-            move.spm_credit_count = credit_counts.get(move, 0)
+    def _spm_credit_line_field(self):
+        return "move_id"
 
     def _spm_sync_credit(self):
         """Credit the customer invoices' lines, and the order lines they invoice
@@ -70,21 +51,3 @@ class AccountMove(models.Model):
         action["domain"] = ["|", ("move_id", "=", self.id), ("sale_line_id", "in", sale_lines.ids)]
         action["context"] = {}
         return action
-
-    def action_view_spm_credit_issues(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_issue_action")
-        action["domain"] = [("document_ref", "=", f"account.move,{self.id}")]
-        action["context"] = {}
-        return action
-
-    def action_spm_dispute(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Credit missing or wrong"),
-            "res_model": "spm.credit.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_document_ref": f"account.move,{self.id}"},
-        }
