@@ -54,6 +54,18 @@ class SpmCreditDispute(models.Model):
             )
         return disputes
 
+    @api.model
+    def _action_raise(self, context):
+        """The dialog in which a salesperson raises a dispute, prefilled by ``context``."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit missing or wrong"),
+            "res_model": "spm.credit.dispute",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
     def _close(self, state):
         for dispute in self:
             if not (dispute.resolution or "").strip():

@@ -1,6 +1,6 @@
 from collections import Counter
 
-from odoo import _, fields, models
+from odoo import fields, models
 
 
 class SpmCreditDocumentMixin(models.AbstractModel):
@@ -48,11 +48,6 @@ class SpmCreditDocumentMixin(models.AbstractModel):
     def action_spm_dispute(self):
         """A salesperson's "credit missing or wrong" on this document."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Credit missing or wrong"),
-            "res_model": "spm.credit.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_document_ref": f"{self._name},{self.id}"},
-        }
+        return self.env["spm.credit.dispute"]._action_raise(
+            {"default_document_ref": f"{self._name},{self.id}"}
+        )

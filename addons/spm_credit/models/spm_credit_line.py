@@ -126,17 +126,9 @@ class SpmCreditLine(models.Model):
     def action_dispute(self):
         """Raise a dispute on this credit line: an activity for the unit manager."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Credit missing or wrong"),
-            "res_model": "spm.credit.dispute",
-            "view_mode": "form",
-            "target": "new",
-            "context": {
-                "default_credit_line_id": self.id,
-                "default_business_unit_id": self.business_unit_id.id,
-            },
-        }
+        return self.env["spm.credit.dispute"]._action_raise(
+            {"default_credit_line_id": self.id, "default_business_unit_id": self.business_unit_id.id}
+        )
 
     # ------------------------------------------------------------ period lock
 
