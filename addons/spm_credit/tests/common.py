@@ -16,33 +16,21 @@ class SpmCreditCase(SpmQuotaCase):
             )
         cls.unit_pharma.credit_basis = "order"
         cls.unit_consumer.credit_basis = "invoice"
-        Product = cls.env["product.product"]
-        cls.product_pharma = Product.create(
-            {
-                "name": "Test Insulin",
-                "categ_id": cls.categ_generics.id,
-                "list_price": 100.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-            }
-        )
-        cls.product_consumer = Product.create(
-            {
-                "name": "Test Sunscreen",
-                "categ_id": cls.categ_consumer.id,
-                "list_price": 10.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-            }
-        )
-        cls.product_orphan = Product.create(
-            {
-                "name": "Test Orphan",
-                "categ_id": cls.categ_other.id,
-                "list_price": 5.0,
-                "invoice_policy": "order",
-                "taxes_id": [Command.clear()],
-            }
+        cls.product_pharma, cls.product_consumer, cls.product_orphan = cls.env["product.product"].create(
+            [
+                {
+                    "name": name,
+                    "categ_id": categ.id,
+                    "list_price": price,
+                    "invoice_policy": "order",
+                    "taxes_id": [Command.clear()],
+                }
+                for name, categ, price in (
+                    ("Test Insulin", cls.categ_generics, 100.0),
+                    ("Test Sunscreen", cls.categ_consumer, 10.0),
+                    ("Test Orphan", cls.categ_other, 5.0),
+                )
+            ]
         )
         cls._assign_split(
             cls.customer,
@@ -70,6 +58,19 @@ class SpmCreditCase(SpmQuotaCase):
         if confirm:
             order.action_confirm()
         return order
+
+    def _foreign_currency(self, rate):
+        """Another currency, active, worth ``rate`` of the company's since 2020."""
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id)], limit=1)
+        )
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "rate": rate, "name": "2020-01-01", "company_id": self.company.id}
+        )
+        return currency
 
     @staticmethod
     def _invoice(order, post=True):

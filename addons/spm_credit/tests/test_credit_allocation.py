@@ -71,15 +71,7 @@ class TestCreditAllocation(SpmCreditCase):
         )
 
     def test_amounts_in_company_currency(self):
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", self.company.currency_id.id)], limit=1)
-        )
-        currency.active = True
-        self.env["res.currency.rate"].create(
-            {"currency_id": currency.id, "rate": 2.0, "name": "2020-01-01", "company_id": self.company.id}
-        )
+        currency = self._foreign_currency(2.0)
         pricelist = self.env["product.pricelist"].create({"name": "Foreign", "currency_id": currency.id})
         order = self._order([(self.product_pharma, 1, 200.0)], confirm=False)
         order.pricelist_id = pricelist

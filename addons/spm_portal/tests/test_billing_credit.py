@@ -137,20 +137,7 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(self._billing_credit(billing), {self.sales_d: 100.0})
 
     def test_foreign_currency_is_credited_in_company_currency(self):
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", self.company.currency_id.id)], limit=1)
-        )
-        currency.active = True
-        self.env["res.currency.rate"].create(
-            {
-                "currency_id": currency.id,
-                "name": "2020-01-01",
-                "rate": 2.0,
-                "company_id": self.company.id,
-            }
-        )
+        currency = self._foreign_currency(2.0)
         data = {
             "bill_number": "FX-1",
             "bill_date": self.yesterday,
