@@ -7,7 +7,6 @@
     "author": "SPM for Odoo contributors",
     "license": "LGPL-3",
     "depends": ["spm_quota", "account"],
-    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/spm_credit_security.xml",
         "security/ir.model.access.csv",

@@ -11,4 +11,5 @@ from . import test_credit_dispute
 from . import test_achievement_report
 from . import test_dashboard_data
 from . import test_credit_report_xlsx
+from . import test_xlsx_stream
 from . import test_dashboard_tour

@@ -1,21 +1,20 @@
-import datetime
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-MANY2ONE_COLUMNS = ("user_id", "business_unit_id", "company_id", "partner_id", "distributor_id", "product_id")
-# Credit lines read per query while writing the Detail and Adjustments sheets:
-# the file grows on disk, the memory used stays that of one chunk.
+from ..tools import Formula, XlsxStreamWriter
+
+# Credit lines fetched at a time while writing the Detail and Adjustments
+# sheets: the file grows on disk, the memory used stays that of one chunk.
 CHUNK_SIZE = 2000
 
 
 class SpmCreditReportWizard(models.TransientModel):
     """Export the sales credit of a period to an XLSX workbook for accountants.
 
-    The workbook is written with xlsxwriter in constant memory mode to a file,
+    The workbook is streamed row by row to a file (see ``tools/xlsx_stream``),
     while the credit lines are read chunk by chunk with the rights of the user,
     so that a whole year of credit exports without loading it in memory and
     everyone exports only the credit their record rules let them read.
@@ -111,86 +110,58 @@ class SpmCreditReportWizard(models.TransientModel):
     # ------------------------------------------------------------ workbook
 
     def _write_xlsx(self, output):
-        """Write the workbook to ``output`` (a path or a binary file object).
+        """Write the workbook to ``output`` (a path or a seekable binary file object).
 
         :return: the totals written: ``{sheet: {"amount": ..., "collected": ..., "rows": ...}}``
         """
-        import xlsxwriter
-
         self.ensure_one()
         self._check_requester()
-        workbook = xlsxwriter.Workbook(
-            output,
-            {
-                "constant_memory": True,
-                # Belt and braces: every text goes through write_string anyway.
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-                "default_date_format": "yyyy-mm-dd",
-            },
-        )
-        try:
-            formats = self._xlsx_formats(workbook)
-            totals = {
-                "summary": self._write_summary_sheet(workbook, formats),
-                "detail": self._write_lines_sheet(workbook, formats, _("Detail"), self._line_domain()),
+        with XlsxStreamWriter(output, self._xlsx_styles()) as workbook:
+            return {
+                "summary": self._write_summary_sheet(workbook),
+                "detail": self._write_lines_sheet(workbook, _("Detail"), self._line_domain()),
                 "adjustments": self._write_lines_sheet(
                     workbook,
-                    formats,
                     _("Adjustments"),
                     self._line_domain() + ["|", ("basis", "=", "manual"), ("is_adjustment", "=", True)],
                 ),
             }
-        finally:
-            workbook.close()
-        return totals
 
-    def _xlsx_formats(self, workbook):
+    def _xlsx_styles(self):
         digits = self.env.company.currency_id.decimal_places
         money = "#,##0" + ("." + "0" * digits if digits else "")
+        total = {"bold": True, "top": True}
         return {
-            "header": workbook.add_format(
-                {
-                    "bold": True,
-                    "bg_color": "#E9ECEF",
-                    "bottom": 1,
-                    "text_wrap": True,
-                    "valign": "top",
-                }
-            ),
-            "text": workbook.add_format({}),
-            "date": workbook.add_format({"num_format": "yyyy-mm-dd"}),
-            "month": workbook.add_format({"num_format": "mmm yyyy"}),
-            "money": workbook.add_format({"num_format": money}),
-            "percent": workbook.add_format({"num_format": "0.00"}),
-            "total_label": workbook.add_format({"bold": True, "top": 1}),
-            "total_money": workbook.add_format({"bold": True, "top": 1, "num_format": money}),
-            "total_percent": workbook.add_format({"bold": True, "top": 1, "num_format": "0.00"}),
+            "header": {
+                "bold": True,
+                "bg_color": "#E9ECEF",
+                "bottom": True,
+                "text_wrap": True,
+                "valign": "top",
+            },
+            "date": {"num_format": "yyyy-mm-dd"},
+            "month": {"num_format": "mmm yyyy"},
+            "money": {"num_format": money},
+            "percent": {"num_format": "0.00"},
+            "total_label": total,
+            "total_money": {**total, "num_format": money},
+            "total_percent": {**total, "num_format": "0.00"},
         }
 
     @staticmethod
-    def _write_header(sheet, formats, columns):
-        for col, (title, width) in enumerate(columns):
-            sheet.set_column(col, col, width)
-            sheet.write_string(0, col, title, formats["header"])
-        sheet.freeze_panes(1, 0)
+    def _add_sheet(workbook, title, columns):
+        """A sheet with its header row frozen, ``columns`` being ``[(title, width)]``."""
+        sheet = workbook.add_sheet(title, [width for __, width in columns])
+        sheet.append([title for title, __ in columns], ["header"] * len(columns))
+        sheet.set_autofilter(len(columns) - 1)
+        return sheet
 
-    @staticmethod
-    def _write_text(sheet, row, col, value, cell_format=None):
-        # Never write(): a customer called "=HYPERLINK(...)" must stay a text.
-        if value:
-            sheet.write_string(row, col, str(value), cell_format)
-        else:
-            sheet.write_blank(row, col, None, cell_format)
-
-    def _write_summary_sheet(self, workbook, formats):
+    def _write_summary_sheet(self, workbook):
         """Target, achieved, collected and attainment per salesperson and unit.
 
         Read from the achievement analysis (the monthly credit aggregate and
         the monthly quotas, one grouped query), whose record rules are those
         of the credit: the summary adds up to the Detail sheet."""
-        sheet = workbook.add_worksheet(_("Summary"))
         columns = [
             (_("Salesperson"), 28),
             (_("Business Unit"), 24),
@@ -200,134 +171,109 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Collected"), 16),
             (_("Attainment (%)"), 14),
         ]
-        self._write_header(sheet, formats, columns)
+        sheet = self._add_sheet(workbook, _("Summary"), columns)
         groups = self.env["spm.achievement.report"]._read_group(
             self._month_domain(),
             ["user_id", "business_unit_id", "company_id"],
             ["target:sum", "achieved:sum", "collected:sum"],
         )
-        figures = {
-            (user, unit, company): (target, achieved, collected)
-            for user, unit, company, target, achieved, collected in groups
-        }
-        keys = sorted(figures, key=lambda k: (k[0].name or "", k[1].display_name or "", k[2].name or ""))
-        row = 0
+        groups.sort(key=lambda g: (g[0].name or "", g[1].display_name or "", g[2].name or ""))
+        styles = (None, None, None, "money", "money", "money", "percent")
         sums = [0.0, 0.0, 0.0]
-        for key in keys:
-            row += 1
-            target, achieved, collected = figures[key]
-            for col, record in enumerate(key):
-                self._write_text(sheet, row, col, record.display_name)
-            for col, value in enumerate((target, achieved, collected), start=3):
-                sheet.write_number(row, col, value, formats["money"])
-            sheet.write_number(row, 6, achieved * 100.0 / target if target else 0.0, formats["percent"])
+        for user, unit, company, target, achieved, collected in groups:
+            attainment = achieved * 100.0 / target if target else 0.0
+            names = [record.display_name or None for record in (user, unit, company)]
+            sheet.append([*names, target, achieved, collected, attainment], styles)
             sums = [s + v for s, v in zip(sums, (target, achieved, collected), strict=True)]
         # Float sums of many amounts drift: store what the currency would show.
-        sums = [self._round(value) for value in sums]
-        self._write_totals_row(sheet, formats, row, {3: sums[0], 4: sums[1], 5: sums[2]})
+        target, achieved, collected = (self._round(value) for value in sums)
+        total_row = sheet.rows + 1
         # Attainment of the total: achieved over target, not a sum of percentages.
-        total_row = row + 1
-        sheet.write_formula(
-            total_row,
-            6,
-            f"=IF(D{total_row + 1}=0,0,E{total_row + 1}*100/D{total_row + 1})",
-            formats["total_percent"],
-            sums[1] * 100.0 / sums[0] if sums[0] else 0.0,
+        attainment = Formula(
+            f"IF(D{total_row}=0,0,E{total_row}*100/D{total_row})",
+            achieved * 100.0 / target if target else 0.0,
         )
-        sheet.autofilter(0, 0, row, len(columns) - 1)
-        return {"target": sums[0], "amount": sums[1], "collected": sums[2], "rows": row}
+        self._append_totals(sheet, {3: target, 4: achieved, 5: collected}, {6: attainment})
+        return {"target": target, "amount": achieved, "collected": collected, "rows": len(groups)}
 
-    def _write_totals_row(self, sheet, formats, last_row, sums_by_col):
-        """A SUBTOTAL row under the data (it follows the autofilter), with
-        the totals also stored as the formulas' cached values."""
-        total_row = last_row + 1
-        sheet.write_string(total_row, 0, _("Total"), formats["total_label"])
+    def _append_totals(self, sheet, sums_by_col, extra_cells=None):
+        """A SUBTOTAL row under the data (it follows the autofilter), with the
+        totals also stored as the formulas' cached values."""
+        last_row = sheet.rows
+        values = [_("Total")] + [None] * (len(sheet.columns) - 1)
+        styles = ["total_label"] * len(sheet.columns)
         for col, value in sums_by_col.items():
-            if not last_row:
-                # No data row to add up (a formula would refer to itself).
-                sheet.write_number(total_row, col, value, formats["total_money"])
-                continue
-            letter = self._column_letter(col)
-            formula = f"=SUBTOTAL(9,{letter}2:{letter}{last_row + 1})"
-            sheet.write_formula(total_row, col, formula, formats["total_money"], value)
+            letter = sheet.columns[col]
+            # With no data row, a formula would only refer to the header.
+            values[col] = (
+                Formula(f"SUBTOTAL(9,{letter}2:{letter}{last_row})", value) if last_row > 1 else value
+            )
+            styles[col] = "total_money"
+        for col, value in (extra_cells or {}).items():
+            values[col] = value
+            styles[col] = "total_percent"
+        sheet.append(values, styles)
 
-    @staticmethod
-    def _column_letter(col):
-        letters = ""
-        col += 1
-        while col:
-            col, remainder = divmod(col - 1, 26)
-            letters = chr(65 + remainder) + letters
-        return letters
-
-    def _iter_lines(self, domain):
-        """Yield the values of the credit lines of ``domain`` readable by the
-        user, in id order, one chunk in memory at a time.
+    def _fetch_line_rows(self, domain):
+        """Yield the credit lines of ``domain`` readable by the user, in id
+        order, as lists of rows in the order of the Detail sheet's columns, one
+        chunk in memory at a time.
 
         The lines are selected by the ORM (``_search`` applies the user's record
-        rules) and read with their names in one SQL query per chunk: the ORM's
-        read of the same columns costs several times more than writing them.
+        rules) and read with their names by one SQL query through a database
+        cursor: one query whatever the number of lines, read chunk by chunk.
         """
         Line = self.env["spm.credit.line"]
         lang = self.env.lang or "en_US"
-        product_name = SQL(
-            "COALESCE('[' || pp.default_code || '] ', '') || COALESCE(pt.name->>%s, pt.name->>'en_US')", lang
-        )
-        last_id = 0
-        while True:
-            ids = Line._search(domain + [("id", ">", last_id)], order="id", limit=CHUNK_SIZE)
-            self.env.cr.execute(
-                SQL(
-                    """
-                SELECT l.id, l.date, l.month, l.origin,
-                       l.user_id, up.name, l.business_unit_id, COALESCE(bu.name->>%s, bu.name->>'en_US'),
-                       l.company_id, co.name, l.partner_id, cp.complete_name,
-                       l.distributor_id, dp.complete_name, l.product_id, %s,
-                       l.basis, l.state, l.share, l.amount, l.amount_collected, l.is_adjustment,
-                       l.reversed_line_id, l.reason
-                  FROM spm_credit_line l
-                  JOIN res_users u ON u.id = l.user_id
-                  JOIN res_partner up ON up.id = u.partner_id
-                  JOIN spm_business_unit bu ON bu.id = l.business_unit_id
-                  JOIN res_company co ON co.id = l.company_id
-             LEFT JOIN res_partner cp ON cp.id = l.partner_id
-             LEFT JOIN res_partner dp ON dp.id = l.distributor_id
-             LEFT JOIN product_product pp ON pp.id = l.product_id
-             LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE l.id IN %s
-              ORDER BY l.id
-                """,
-                    lang,
-                    product_name,
-                    ids.subselect(),
-                )
-            )
-            rows = self.env.cr.fetchall()
-            for row in rows:
-                yield {
-                    "id": row[0],
-                    "date": row[1],
-                    "month": row[2],
-                    "origin": row[3],
-                    **{
-                        fname: (row[4 + 2 * i], row[5 + 2 * i]) if row[4 + 2 * i] else False
-                        for i, fname in enumerate(MANY2ONE_COLUMNS)
-                    },
-                    "basis": row[16],
-                    "state": row[17],
-                    "share": row[18],
-                    "amount": row[19],
-                    "amount_collected": row[20],
-                    "is_adjustment": row[21],
-                    "reversed_line_id": (row[22],) if row[22] else False,
-                    "reason": row[23],
-                }
-            if len(rows) < CHUNK_SIZE:
-                return
-            last_id = rows[-1][0]
 
-    def _write_lines_sheet(self, workbook, formats, title, domain):
-        sheet = workbook.add_worksheet(title)
+        def label_of(fname):
+            # The selection's labels in the user's language, as the list view shows them.
+            column = SQL.identifier("l", fname)
+            selection = Line._fields[fname]._description_selection(self.env)
+            whens = SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in selection)
+            return SQL("CASE %s %s ELSE %s END", column, whens, column)
+
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                """
+            DECLARE spm_credit_report NO SCROLL CURSOR FOR
+            SELECT l.id, l.date, l.month, NULLIF(l.origin, ''),
+                   up.name, COALESCE(bu.name->>%(lang)s, bu.name->>'en_US'), co.name,
+                   cp.complete_name, dp.complete_name,
+                   COALESCE('[' || pp.default_code || '] ', '')
+                       || COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
+                   %(basis)s, %(state)s, COALESCE(l.share, 0), COALESCE(l.amount, 0),
+                   COALESCE(l.amount_collected, 0), COALESCE(l.is_adjustment, FALSE),
+                   l.reversed_line_id, NULLIF(l.reason, '')
+              FROM spm_credit_line l
+              JOIN res_users u ON u.id = l.user_id
+              JOIN res_partner up ON up.id = u.partner_id
+              JOIN spm_business_unit bu ON bu.id = l.business_unit_id
+              JOIN res_company co ON co.id = l.company_id
+         LEFT JOIN res_partner cp ON cp.id = l.partner_id
+         LEFT JOIN res_partner dp ON dp.id = l.distributor_id
+         LEFT JOIN product_product pp ON pp.id = l.product_id
+         LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+             WHERE l.id IN %(ids)s
+          ORDER BY l.id
+            """,
+                lang=lang,
+                basis=label_of("basis"),
+                state=label_of("state"),
+                ids=Line._search(domain).subselect(),
+            )
+        )
+        while True:
+            cr.execute(SQL("FETCH %s FROM spm_credit_report", CHUNK_SIZE))
+            rows = cr.fetchall()
+            if rows:
+                yield rows
+            if len(rows) < CHUNK_SIZE:
+                break
+        cr.execute("CLOSE spm_credit_report")
+
+    def _write_lines_sheet(self, workbook, title, domain):
         columns = [
             (_("Line"), 9),
             (_("Date"), 11),
@@ -348,44 +294,18 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Corrects"), 9),
             (_("Reason"), 40),
         ]
-        self._write_header(sheet, formats, columns)
-        Line = self.env["spm.credit.line"]
-        basis_labels = dict(Line._fields["basis"]._description_selection(self.env))
-        state_labels = dict(Line._fields["state"]._description_selection(self.env))
-        row, amount_total, collected_total = 0, 0.0, 0.0
-        for line in self._iter_lines(domain):
-            row += 1
-            sheet.write_number(row, 0, line["id"])
-            self._write_date(sheet, row, 1, line["date"], formats["date"])
-            self._write_date(sheet, row, 2, line["month"], formats["month"])
-            self._write_text(sheet, row, 3, line["origin"])
-            for col, fname in enumerate(MANY2ONE_COLUMNS, start=4):
-                self._write_text(sheet, row, col, line[fname] and line[fname][1])
-            self._write_text(sheet, row, 10, basis_labels.get(line["basis"], line["basis"]))
-            self._write_text(sheet, row, 11, state_labels.get(line["state"], line["state"]))
-            sheet.write_number(row, 12, line["share"] or 0.0, formats["percent"])
-            sheet.write_number(row, 13, line["amount"] or 0.0, formats["money"])
-            sheet.write_number(row, 14, line["amount_collected"] or 0.0, formats["money"])
-            sheet.write_boolean(row, 15, bool(line["is_adjustment"]))
-            if line["reversed_line_id"]:
-                sheet.write_number(row, 16, line["reversed_line_id"][0])
-            else:
-                sheet.write_blank(row, 16, None)
-            self._write_text(sheet, row, 17, line["reason"])
-            amount_total += line["amount"] or 0.0
-            collected_total += line["amount_collected"] or 0.0
+        sheet = self._add_sheet(workbook, title, columns)
+        styles = (None, "date", "month") + (None,) * 9 + ("percent", "money", "money")
+        count, amount_total, collected_total = 0, 0.0, 0.0
+        for rows in self._fetch_line_rows(domain):
+            for row in rows:
+                sheet.append(row, styles)
+                amount_total += row[13]
+                collected_total += row[14]
+            count += len(rows)
         amount_total, collected_total = self._round(amount_total), self._round(collected_total)
-        self._write_totals_row(sheet, formats, row, {13: amount_total, 14: collected_total})
-        sheet.autofilter(0, 0, row, len(columns) - 1)
-        return {"amount": amount_total, "collected": collected_total, "rows": row}
+        self._append_totals(sheet, {13: amount_total, 14: collected_total})
+        return {"amount": amount_total, "collected": collected_total, "rows": count}
 
     def _round(self, value):
         return self.env.company.currency_id.round(value)
-
-    @staticmethod
-    def _write_date(sheet, row, col, value, cell_format):
-        if value:
-            value = fields.Date.to_date(value)
-            sheet.write_datetime(row, col, datetime.datetime.combine(value, datetime.time()), cell_format)
-        else:
-            sheet.write_blank(row, col, None, cell_format)

@@ -1,0 +1,1 @@
+from .xlsx_stream import Formula, XlsxStreamWriter, column_letter
