@@ -1,10 +1,12 @@
 from collections import defaultdict
 
+import babel.dates
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 PERIODS = ("month", "quarter", "year")
 
@@ -79,10 +81,13 @@ class SpmCreditDashboard(models.AbstractModel):
             year_start,
             months[-1],
         )
+        # Twelve labels from one lookup: format_date() per month cost more than the queries.
+        locale = babel_locale_parse(get_lang(self.env).code)
+        month_names = babel.dates.get_month_names("abbreviated", locale=locale)
         trend = [
             {
                 "month": fields.Date.to_string(month),
-                "label": format_date(self.env, month, date_format="MMM"),
+                "label": month_names[month.month],
                 **self._with_attainment(per_month[month]),
             }
             for month in months
@@ -97,6 +102,9 @@ class SpmCreditDashboard(models.AbstractModel):
                 **self._with_attainment(totals),
             }
         teams = self._team_figures(team_units, starts[period], month_start) if team_units else []
+        # The first read of a record fetches all its columns: ask for the few shown.
+        self._fetch_names(user)
+        self.env.company.fetch(["currency_id"])
         shown_users = {user.id} | {member["user_id"] for team in teams for member in team["members"]}
         return {
             "user": {"id": user.id, "name": user.name},
@@ -161,6 +169,7 @@ class SpmCreditDashboard(models.AbstractModel):
             ["amount:sum"],
         ):
             figures[unit, user]["target"] += amount
+        self._fetch_names(self.env["res.users"].union(*(user for __, user in figures)))
         by_unit = defaultdict(list)
         for (unit, user), values in figures.items():
             by_unit[unit].append({"user_id": user.id, "name": user.name, **self._with_attainment(values)})
@@ -180,6 +189,14 @@ class SpmCreditDashboard(models.AbstractModel):
                 }
             )
         return teams
+
+    @api.model
+    def _fetch_names(self, users):
+        """Read the names of ``users`` alone: the first read of a user otherwise
+        fetches every column of the user and of its partner, which costs more
+        than the figures themselves."""
+        users.fetch(["partner_id"])
+        users.partner_id.fetch(["name"])
 
     @api.model
     def _sum_figures(self, rows):

@@ -1,5 +1,6 @@
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import format_date
 
 from .test_achievement_report import SpmAchievementCase
 
@@ -33,6 +34,19 @@ class TestDashboardData(SpmAchievementCase):
         current = data["trend"][self.today.month - 1]
         self.assertEqual(current["month"], str(self.this_month))
         self.assertEqual((current["target"], current["attainment"]), (100.0, 50.0))
+
+    def test_month_labels_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        for lang in ("en_US", "fr_FR"):
+            # As in a request: the user's language is in the context.
+            dashboard = self.env["spm.credit.dashboard"].with_user(self.sales_a).with_context(lang=lang)
+            labels = [month["label"] for month in dashboard.get_dashboard_data()["trend"]]
+            expected = [
+                format_date(self.env(context={"lang": lang}), month, date_format="MMM")
+                for month in (self.this_month.replace(month=m) for m in range(1, 13))
+            ]
+            self.assertEqual(labels, expected)
+        self.assertEqual(labels[1], "févr.")
 
     def test_salesperson_cannot_ask_for_others(self):
         with self.assertRaises(AccessError):
