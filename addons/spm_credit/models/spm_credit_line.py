@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, float_is_zero, format_date
+from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
 from odoo.addons.spm_quota.tools import allocate_amount
 
@@ -272,22 +272,30 @@ class SpmCreditLine(models.Model):
         # Nothing is collected on new credit, unless a reversal says otherwise.
         vals_list = [{"amount_collected": 0.0, **vals} for vals in vals_list]
         columns = sorted(set().union(*vals_list))
+        # One array per column, unnested: a statement of constant size, whatever
+        # the number of lines (an upload credits tens of thousands at once).
+        arrays = []
+        for column in columns:
+            field = self._fields[column]
+            # The ORM's False is SQL's NULL, but for booleans.
+            values = [vals.get(column) for vals in vals_list]
+            if field.type != "boolean":
+                values = [None if value is False else value for value in values]
+            arrays.append(SQL("%s::%s[]", values, SQL(field.column_type[1])))
         uid, now = self.env.uid, self.env.cr.now()
-        # The ORM's False is SQL's NULL, but for booleans.
-        nullable = [self._fields[column].type != "boolean" for column in columns]
-        rows = [
-            tuple(
-                None if vals.get(column) is False and null else vals.get(column)
-                for column, null in zip(columns, nullable, strict=True)
-            )
-            + (vals["date"].replace(day=1), uid, now, uid, now)
-            for vals in vals_list
-        ]
-        names = ", ".join(f'"{column}"' for column in columns)
         self.env.cr.execute(
-            f"""INSERT INTO spm_credit_line ({names}, month, create_uid, create_date, write_uid, write_date)
-                VALUES {", ".join(["%s"] * len(rows))} RETURNING id""",  # noqa: S608 - column names of this model
-            rows,
+            SQL(
+                """INSERT INTO spm_credit_line (%s, month, create_uid, create_date, write_uid, write_date)
+                   SELECT *, date_trunc('month', u.date)::date, %s, %s, %s, %s FROM unnest(%s) AS u(%s)
+                   RETURNING id""",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                uid,
+                now,
+                uid,
+                now,
+                SQL(", ").join(arrays),
+                SQL(", ").join(map(SQL.identifier, columns)),
+            )
         )
         lines = self.browse([row[0] for row in self.env.cr.fetchall()])
         self._add_to_monthly(
