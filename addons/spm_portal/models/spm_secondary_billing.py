@@ -122,11 +122,13 @@ class SpmSecondaryBilling(models.Model):
     submitted_date = fields.Datetime("Submitted On", readonly=True, copy=False)
     validated_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
     validated_date = fields.Datetime("Reviewed On", readonly=True, copy=False)
+    # Not stored: the lines store their unit, and an upload of thousands of
+    # billings would otherwise write a relation for each of them.
     business_unit_ids = fields.Many2many(
         "spm.business.unit",
         string="Business Units",
         compute="_compute_business_unit_ids",
-        store=True,
+        search="_search_business_unit_ids",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
     credit_count = fields.Integer(compute="_compute_credit_count")
@@ -152,6 +154,9 @@ class SpmSecondaryBilling(models.Model):
     def _compute_business_unit_ids(self):
         for billing in self:
             billing.business_unit_ids = billing.line_ids.business_unit_id
+
+    def _search_business_unit_ids(self, operator, value):
+        return [("line_ids.business_unit_id", operator, value)]
 
     def _compute_credit_count(self):
         counts = dict(
@@ -403,6 +408,8 @@ class SpmSecondaryBilling(models.Model):
             "earlier": {b.bill_number: b for b in earlier},
             "states": dict(self._fields["state"]._description_selection(self.env)),
             "seen": {},
+            # Read once: every line's quantity and price are rounded with them.
+            "digits": {"quantity": self._qty_digits(), "price_unit": self._price_digits()},
         }
 
     @api.model
@@ -597,7 +604,7 @@ class SpmSecondaryBilling(models.Model):
             error(line, column, _('"%(value)s" is not a number.', value=self._text(raw)[:30]), number)
             return None
         if column == "quantity":
-            value = float_round(value, precision_digits=self._qty_digits())
+            value = float_round(value, precision_digits=ctx["digits"]["quantity"])
             if not value:
                 error(line, column, _("The quantity cannot be zero."), number)
                 return None
@@ -610,7 +617,7 @@ class SpmSecondaryBilling(models.Model):
                 number,
             )
             return None
-        return float_round(value, precision_digits=self._price_digits())
+        return float_round(value, precision_digits=ctx["digits"]["price_unit"])
 
     @api.model
     def _check_line_product(self, line, number, ctx):
@@ -843,7 +850,9 @@ class SpmSecondaryBilling(models.Model):
         # The chatter records the submission and the review; a line per created billing adds nothing.
         created = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
         if submit:
-            created.action_submit()
+            # Checked a moment ago by _check_billings, the rules of action_submit's check.
+            created._check_distributor_or_write_access()
+            created.with_context(tracking_disable=True)._submit()
         return created, existing
 
     def _update_checked(self, item):
@@ -980,23 +989,29 @@ class SpmSecondaryBilling(models.Model):
             raise UserError(_("Only draft billings can be submitted."))
         self._check_distributor_or_write_access()
         self._check_content()
-        self.sudo().write(
-            {
-                "state": "submitted",
-                "submitted_by_id": self.env.uid,
-                "submitted_date": fields.Datetime.now(),
-                "reject_reason": False,
-            }
-        )
+        self._submit()
+        return True
+
+    def _submit(self):
+        """Submit these checked draft billings (see :meth:`action_submit`).
+
+        A billing validated on submission is written once, straight from draft
+        to validated: its state is copied onto every line, and an upload has
+        tens of thousands of them."""
         review_units = {
             billing: units.filtered(lambda u: u.secondary_validation == "review")
             for billing, units in self._spm_units_by_billing().items()
         }
         to_review = self.browse([billing.id for billing, units in review_units.items() if units])
-        (self - to_review).sudo()._validate(auto=True)
+        submission = {
+            "submitted_by_id": self.env.uid,
+            "submitted_date": fields.Datetime.now(),
+            "reject_reason": False,
+        }
+        to_review.sudo().write({**submission, "state": "submitted"})
+        (self - to_review).sudo()._validate(auto=True, **submission)
         for billing in to_review:
             billing.sudo()._schedule_review(review_units[billing])
-        return True
 
     def action_validate(self):
         if any(billing.state != "submitted" for billing in self):
@@ -1005,9 +1020,10 @@ class SpmSecondaryBilling(models.Model):
         self.sudo()._validate()
         return True
 
-    def _validate(self, auto=False):
+    def _validate(self, auto=False, **values):
         self.write(
             {
+                **values,
                 "state": "validated",
                 "validated_by_id": False if auto else self.env.uid,
                 "validated_date": fields.Datetime.now(),

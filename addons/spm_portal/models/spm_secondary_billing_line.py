@@ -55,15 +55,19 @@ class SpmSecondaryBillingLine(models.Model):
         "billing_id.company_id",
     )
     def _compute_amounts(self):
-        for line in self:
-            billing = line.billing_id
+        # Billing by billing: the currency, the sign and the conversion are the
+        # billing's, looked up once for all its lines (an upload has thousands).
+        for billing, lines in self.grouped("billing_id").items():
             currency = billing.currency_id or billing.company_id.currency_id or self.env.company.currency_id
-            line.price_subtotal = currency.round(line.quantity * line.price_unit)
-            line.amount_company = (
-                billing._to_company_currency(line.price_subtotal) * billing._sign()
-                if billing
-                else line.price_subtotal
-            )
+            for line in lines:
+                line.price_subtotal = currency.round(line.quantity * line.price_unit)
+            if not billing:
+                for line in lines:
+                    line.amount_company = line.price_subtotal
+                continue
+            sign = billing._sign()
+            for line in lines:
+                line.amount_company = billing._to_company_currency(line.price_subtotal) * sign
 
     @api.depends("product_id.categ_id", "billing_id.company_id")
     def _compute_business_unit_id(self):

@@ -51,6 +51,30 @@ class TestSecondaryBillingCredit(SpmPortalCase):
             self._billing_credit(billing), {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_d: 100.0}
         )
 
+    def test_submission_goes_straight_to_validated(self):
+        billing = self._billing(lines=[("T-INS", 1, 100.0)])
+        self.assertEqual(billing.state, "validated")
+        self.assertEqual(billing.submitted_by_id, self.env.user)
+        self.assertTrue(billing.submitted_date)
+        self.assertTrue(billing.validated_date)
+        self.assertFalse(billing.validated_by_id, "validated on submission, by nobody")
+        self.assertEqual(set(billing.line_ids.mapped("state")), {"validated"})
+
+    def test_business_units_are_searchable(self):
+        billing = self._billing(lines=[("T-INS", 1, 100.0), ("T-SUN", 1, 10.0)])
+        consumer = self._billing(number="B-002", lines=[("T-SUN", 1, 10.0)])
+        self.assertEqual(billing.business_unit_ids, self.unit_pharma | self.unit_consumer)
+        Billing = self.env["spm.secondary.billing"]
+        found = Billing.search([("business_unit_ids", "in", self.unit_pharma.ids)])
+        self.assertIn(billing, found)
+        self.assertNotIn(consumer, found)
+        # The "To review" filter of the unit managers.
+        mine = Billing.with_user(self.manager_pharma).search(
+            [("business_unit_ids.manager_id", "=", self.manager_pharma.id)]
+        )
+        self.assertIn(billing, mine)
+        self.assertNotIn(consumer, mine)
+
     def test_rejection_reverses_the_credit(self):
         billing = self._billing(lines=[("T-INS", 10, 100.0)])
         billing.with_user(self.manager_pharma).action_reject("Duplicate of bill B-000")
