@@ -28,6 +28,8 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from tests.benchmarks.generate import generate  # noqa: E402
+from tests.benchmarks.live import bench_live_update  # noqa: E402
+from tests.benchmarks.upload import bench_upload  # noqa: E402
 from tests.odoo_server import OdooServer, odoo_bin_of_running_python  # noqa: E402
 
 
@@ -136,6 +138,14 @@ def bench_order_confirmation(env, info, results, smoke, conf, db):
 # ---------------------------------------------------------------- 2. dashboard
 
 
+def _as_web_client(model, user):
+    """``model`` as ``user`` calls it from the web client: with their language,
+    time zone and company in the context."""
+    return model.with_user(user).with_context(
+        lang=user.lang or "en_US", tz=user.tz or "UTC", allowed_company_ids=user.company_id.ids
+    )
+
+
 def bench_dashboard(env, info, results, smoke, conf, db, label="2. Dashboard"):
     """The server call behind the dashboard for a salesperson and for the
     manager of the 80-salesperson unit, against sale.report and plain SQL."""
@@ -150,12 +160,13 @@ def bench_dashboard(env, info, results, smoke, conf, db, label="2. Dashboard"):
         "CREATE INDEX IF NOT EXISTS spm_bench_credit_user_month ON spm_credit_line (user_id, month) "
         "INCLUDE (amount, amount_collected)"
     )
+    # Both as the user, with the context the web client sends along.
     Dashboard = env["spm.credit.dashboard"]
     SaleReport = env["sale.report"]
     cases = {
         "salesperson": (
-            lambda: Dashboard.with_user(salesperson).get_dashboard_data("month"),
-            lambda: SaleReport._read_group(
+            lambda: _as_web_client(Dashboard, salesperson).get_dashboard_data("month"),
+            lambda: _as_web_client(SaleReport, salesperson)._read_group(
                 [("user_id", "=", salesperson.id), ("date", ">=", year_start), ("state", "=", "sale")],
                 ["date:month"],
                 ["price_subtotal:sum"],
@@ -168,8 +179,8 @@ def bench_dashboard(env, info, results, smoke, conf, db, label="2. Dashboard"):
             50,
         ),
         f"manager (unit of {len(team)})": (
-            lambda: Dashboard.with_user(manager).get_dashboard_data("month"),
-            lambda: SaleReport._read_group(
+            lambda: _as_web_client(Dashboard, manager).get_dashboard_data("month"),
+            lambda: _as_web_client(SaleReport, manager)._read_group(
                 [("user_id", "in", team), ("date", ">=", year_start), ("state", "=", "sale")],
                 ["user_id", "date:month"],
                 ["price_subtotal:sum"],
@@ -316,7 +327,9 @@ def bench_export(env, info, results, smoke, conf, db, label="4. Accountant expor
 BENCHMARKS = {
     "orders": bench_order_confirmation,
     "dashboard": bench_dashboard,
+    "upload": bench_upload,
     "export": bench_export,
+    "live": bench_live_update,
 }
 
 
@@ -391,7 +404,9 @@ def bench_scaling(env, info, results, smoke, conf, db, size):
     Dashboard = env["spm.credit.dashboard"]
     repeat = 2 if smoke else 20
     for who, user in (("salesperson", salesperson), ("manager", manager)):
-        ms = _median_ms(lambda user=user: Dashboard.with_user(user).get_dashboard_data("month"), repeat, env)
+        ms = _median_ms(
+            lambda user=user: _as_web_client(Dashboard, user).get_dashboard_data("month"), repeat, env
+        )
         results.add("6. Scaling", f"{size}: dashboard median ms, {who}", f"{ms:.1f}")
     date_from, date_to = _period_of(env, _count(env, "spm_credit_line") // 4)
     env.cr.execute("SELECT COUNT(*) FROM spm_credit_line WHERE date BETWEEN %s AND %s", [date_from, date_to])
