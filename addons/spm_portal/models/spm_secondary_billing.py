@@ -22,6 +22,8 @@ CONTENT_FIELDS = {
 MAX_BILL_NUMBER = 64
 MAX_RETAILER = 128
 MAX_LINES = 10_000
+# Billings created (and submitted) at a time by uploads and the API.
+CREATE_BATCH_SIZE = 500
 
 
 # Characters below the space but tab, line feed and carriage return.
@@ -848,12 +850,21 @@ class SpmSecondaryBilling(models.Model):
                 }
             )
         # The chatter records the submission and the review; a line per created billing adds nothing.
-        created = self.with_context(mail_create_nolog=True).create(vals_list).with_env(self.env)
-        if submit:
-            # Checked a moment ago by _check_billings, the rules of action_submit's check.
-            created._check_distributor_or_write_access()
-            created.with_context(tracking_disable=True)._submit()
-        return created, existing
+        Billing = self.with_context(mail_create_nolog=True)
+        created_ids = []
+        # Batch by batch, the records of a batch dropped from memory once written:
+        # a file of any size takes the memory of one batch (still one transaction).
+        for start in range(0, len(vals_list), CREATE_BATCH_SIZE):
+            batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
+            if submit:
+                # Checked a moment ago by _check_billings, the rules of action_submit's check.
+                batch._check_distributor_or_write_access()
+                batch.with_context(tracking_disable=True)._submit()
+            created_ids += batch.ids
+            if len(vals_list) > CREATE_BATCH_SIZE:
+                self.env.flush_all()
+                self.env.invalidate_all()
+        return self.browse(created_ids), existing
 
     def _update_checked(self, item):
         """Replace this draft billing's content by what :meth:`_check_billings`

@@ -1,6 +1,9 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..models import spm_secondary_billing
 from .common import SpmPortalCase
 
 
@@ -59,6 +62,28 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertTrue(billing.validated_date)
         self.assertFalse(billing.validated_by_id, "validated on submission, by nobody")
         self.assertEqual(set(billing.line_ids.mapped("state")), {"validated"})
+
+    def test_large_submissions_are_created_batch_by_batch(self):
+        data = [
+            {
+                "bill_number": f"B-10{index}",
+                "bill_date": self.yesterday,
+                "retailer": "Corner Shop",
+                "lines": [{"product": "T-INS", "quantity": index, "price_unit": 100.0}],
+            }
+            for index in (1, 2, 3)
+        ]
+        Billing = self.env["spm.secondary.billing"]
+        prepared, errors = Billing._check_billings(data, self.distributor_a)
+        self.assertFalse(errors)
+        with patch.object(spm_secondary_billing, "CREATE_BATCH_SIZE", 2):
+            created, __ = Billing._create_checked(prepared, "upload", submit=True)
+        self.assertEqual(created.mapped("bill_number"), ["B-101", "B-102", "B-103"], "in the file's order")
+        self.assertEqual(set(created.mapped("state")), {"validated"})
+        self.assertEqual(
+            self._credit([("secondary_billing_id", "in", created.ids)]),
+            {self.sales_a: 360.0, self.sales_b: 240.0},
+        )
 
     def test_business_units_are_searchable(self):
         billing = self._billing(lines=[("T-INS", 1, 100.0), ("T-SUN", 1, 10.0)])
