@@ -331,17 +331,12 @@ def bench_upload(env, info, results, smoke, conf, db, label="3. Secondary billin
         f"{ours_s:.1f} / {odoo_s:.1f}",
     )
     results.add(label, "server memory growth MiB, ours / base_import", f"{ours_mb:.0f} / {odoo_mb:.0f}")
-    results.add(
+    results.check(
         label,
         "seconds of ours, from upload to credit",
-        f"{ours_s:.1f}",
-        f"< {TARGET_SECONDS} s",
-        ours_s < TARGET_SECONDS,
+        ours_s,
+        "<",
+        TARGET_SECONDS,
+        target=f"< {TARGET_SECONDS} s",
     )
-    results.add(
-        label,
-        "times faster than base_import",
-        f"{odoo_s / ours_s:.1f}",
-        f">= {TARGET_RATIO}",
-        odoo_s / ours_s >= TARGET_RATIO,
-    )
+    results.check(label, "times faster than base_import", odoo_s / ours_s, ">=", TARGET_RATIO)
