@@ -6,7 +6,8 @@
 Each benchmark prints its figures and, on its last line, the ratio against
 the baseline. ``--smoke`` runs each one on tiny data with few repetitions, to
 check that it still works (the test command does this); its figures mean
-nothing and are not written to docs/benchmarks.md.
+nothing and are not written to docs/benchmarks.md. Nor are those of a run of
+some benchmarks only (``--only``), unless ``--output`` says where.
 """
 
 from __future__ import annotations
@@ -344,8 +345,13 @@ def main(argv=None):
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--smoke", action="store_true", help="tiny data, few repetitions, no report")
     parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), help="run only these")
-    parser.add_argument("--output", default=str(REPO_ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--output",
+        help="where to write the Markdown table (default: docs/benchmarks.md after a full run; "
+        "a run of some benchmarks only writes it nowhere unless told)",
+    )
     args = parser.parse_args(argv)
+    output = args.output or (None if args.only else str(REPO_ROOT / "docs" / "benchmarks.md"))
 
     import odoo  # noqa: PLC0415
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
@@ -373,7 +379,7 @@ def main(argv=None):
             info = _grow(env, args.scale, scaling, 2)
             bench_scaling(env, info, scaling, args.smoke, args.conf, args.db, "2x")
     results.rows += scaling.rows
-    if not args.smoke:
+    if output and not args.smoke:
         header = [
             "# Benchmarks",
             "",
@@ -381,9 +387,9 @@ def main(argv=None):
             f"{os.cpu_count()} cores, Python {platform.python_version()}), scale {args.scale}, "
             "written by `./spm bench`; no figure is edited by hand.",
         ]
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.output).write_text(results.markdown(header))
-        print(f"written to {args.output}")
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(results.markdown(header))
+        print(f"written to {output}")
     return 0
 
 
