@@ -270,7 +270,9 @@ class SpmCreditLine(models.Model):
         self._check_lock_dates({self.env["res.company"].browse(c): d for c, d in by_company.items()})
         self.flush_model()
         # Nothing is collected on new credit, unless a reversal says otherwise.
-        vals_list = [{"amount_collected": 0.0, **vals} for vals in vals_list]
+        vals_list = [
+            {"amount_collected": 0.0, **vals, "month": vals["date"].replace(day=1)} for vals in vals_list
+        ]
         columns = sorted(set().union(*vals_list))
         # One array per column, unnested: a statement of constant size, whatever
         # the number of lines (an upload credits tens of thousands at once).
@@ -283,26 +285,27 @@ class SpmCreditLine(models.Model):
                 values = [None if value is False else value for value in values]
             arrays.append(SQL("%s::%s[]", values, SQL(field.column_type[1])))
         uid, now = self.env.uid, self.env.cr.now()
+        names = SQL(", ").join(map(SQL.identifier, columns))
         self.env.cr.execute(
             SQL(
-                """INSERT INTO spm_credit_line (%s, month, create_uid, create_date, write_uid, write_date)
-                   SELECT *, date_trunc('month', u.date)::date, %s, %s, %s, %s FROM unnest(%s) AS u(%s)
+                """INSERT INTO spm_credit_line (%s, create_uid, create_date, write_uid, write_date)
+                   SELECT *, %s, %s, %s, %s FROM unnest(%s) AS u(%s)
                    RETURNING id""",
-                SQL(", ").join(map(SQL.identifier, columns)),
+                names,
                 uid,
                 now,
                 uid,
                 now,
                 SQL(", ").join(arrays),
-                SQL(", ").join(map(SQL.identifier, columns)),
+                names,
             )
         )
         lines = self.browse([row[0] for row in self.env.cr.fetchall()])
         self._add_to_monthly(
             (
-                (v["user_id"], v["business_unit_id"], v["company_id"], v["date"].replace(day=1)),
+                (v["user_id"], v["business_unit_id"], v["company_id"], v["month"]),
                 v["amount"],
-                v.get("amount_collected", 0.0),
+                v["amount_collected"],
                 1,
             )
             for v in vals_list
