@@ -1,9 +1,23 @@
 from datetime import timedelta
 
+from hypothesis import HealthCheck, settings
+
 from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.spm_credit.tests.common import SpmCreditCase
+
+
+def fuzz_settings(max_examples):
+    """The settings of every fuzz test: derandomized (CI runs the same examples
+    each time), no deadline (real requests and files), no example database."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
 
 
 class SpmPortalCase(SpmCreditCase):

@@ -1,10 +1,11 @@
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.tests import tagged
 
+from .common import fuzz_settings
 from .http_common import SpmPortalHttpCase
 
 JSON_VALUES = st.recursive(
@@ -62,13 +63,7 @@ class TestSecondaryBillingApiFuzz(SpmPortalHttpCase):
     """Generated malformed and hostile requests: every one gets a clear 2xx/4xx
     answer, never a server error, and a refused request saves nothing."""
 
-    @settings(
-        max_examples=60,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(60)
     @given(BODIES)
     def test_fuzz_api_bodies(self, body):
         before = self.Billing.search_count([])
@@ -78,13 +73,7 @@ class TestSecondaryBillingApiFuzz(SpmPortalHttpCase):
         if response.status_code >= 400:
             self.assertEqual(self.Billing.search_count([]), before, "a refused request saves nothing")
 
-    @settings(
-        max_examples=20,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(20)
     @given(ODD_TEXT)
     def test_fuzz_bill_number_lookup(self, number):
         response = self.api(

@@ -2,13 +2,15 @@ import io
 import zipfile
 from unittest.mock import patch
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.spm_portal.tools import billing_file, group_rows, read_rows
 from odoo.addons.spm_portal.tools.billing_file import detect_format, to_date, to_number
+
+from .common import fuzz_settings
 
 HEADER = "bill_number,bill_date,retailer,product,quantity,price_unit,type\n"
 
@@ -151,13 +153,7 @@ class TestBillingFile(TransactionCase):
         self.assertEqual(str(to_date("03/02/2026", ["%d/%m/%Y"])), "2026-02-03")
         self.assertIsNone(to_date("2026-02-30"))
 
-    @settings(
-        max_examples=150,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(150)
     @given(st.binary(max_size=2048))
     def test_fuzz_any_bytes(self, data):
         rows, errors = self.read_file(data)
@@ -166,13 +162,7 @@ class TestBillingFile(TransactionCase):
         for error in errors:
             self.assertIsInstance(error["message"], str)
 
-    @settings(
-        max_examples=150,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(150)
     @given(
         st.lists(st.lists(st.text(max_size=30), min_size=1, max_size=9), max_size=12),
         st.sampled_from([",", ";", "\t"]),
