@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import subprocess
 
+from tests.benchmarks.run import Results
+
 BENCHMARK_TITLES = (
     "1. Order confirmation overhead",
     "2. Dashboard",
@@ -45,3 +47,15 @@ def test_benchmarks_run_on_tiny_data(odoo_env, repo_root):
     assert "times faster than base_import" in result.stdout
     assert "times faster than Odoo's list export" in result.stdout
     assert "p95 latency ms (nearest rank)" in result.stdout
+
+
+def test_a_missed_target_says_by_how_much():
+    results = Results()
+    results.check("b", "speed-up", 2.5, ">=", 10)
+    results.check("b", "seconds", 28.4, "<", 20, target="< 20 s")
+    results.check("b", "ratio", 1.08, "<=", 1.15, shown="1.08")
+    assert [row[2:] for row in results.rows] == [
+        ("2.5", ">= 10", "MISSED by 75%"),
+        ("28.4", "< 20 s", "MISSED by 42%"),
+        ("1.08", "<= 1.15", "met"),
+    ]
