@@ -1,1 +1,2 @@
 from .allocation import allocate_amount
+from .trusted import is_trusted, trusted
