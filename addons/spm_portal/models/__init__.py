@@ -1,3 +1,5 @@
+from . import res_company
+from . import res_config_settings
 from . import res_partner
 from . import spm_secondary_billing
 from . import spm_secondary_billing_line

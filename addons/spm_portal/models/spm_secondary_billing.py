@@ -1,10 +1,13 @@
 import hashlib
 import json
 import re
+from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, format_date
+from odoo.tools import float_round, format_amount, format_date
+
+from odoo.addons.spm_quota.tools import is_trusted, trusted
 
 from ..tools import to_date, to_number
 
@@ -19,9 +22,25 @@ CONTENT_FIELDS = {
     "company_id",
     "line_ids",
 }
+# The workflow's own fields: written only by the workflow methods, which
+# check who calls them and raise WORKFLOW_FLAG (see _write_workflow).
+WORKFLOW_FIELDS = {
+    "state",
+    "reject_reason",
+    "submitted_by_id",
+    "submitted_date",
+    "validated_by_id",
+    "validated_date",
+    "review_required",
+}
+WORKFLOW_FLAG = "spm_billing_workflow"
 MAX_BILL_NUMBER = 64
 MAX_RETAILER = 128
 MAX_LINES = 10_000
+# A line's quantity; its amount and the billing's total are bounded per company.
+MAX_QUANTITY = 1_000_000_000
+# Days after today a bill may be dated (a distributor's day may start before the company's).
+FUTURE_DAYS = 1
 # Billings created (and submitted) at a time by uploads and the API.
 CREATE_BATCH_SIZE = 500
 
@@ -30,6 +49,25 @@ CREATE_BATCH_SIZE = 500
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 BILLING_TEXT_KEYS = ("bill_number", "bill_date", "retailer", "type", "currency")
 LINE_TEXT_KEYS = ("product", "quantity", "price_unit")
+
+
+def check_no_derived_vals(model, vals):
+    """Refuse computed values (amounts, units, copies of the billing's fields) in
+    ``vals``: they are the ORM's to compute, and given by a client they would be
+    stored as given, e.g. a line's amount that credit reads."""
+    derived = [
+        model._fields[name]
+        for name in vals
+        if name in model._fields and model._fields[name].compute and not model._fields[name].inverse
+    ]
+    if derived:
+        raise UserError(
+            model.env._(
+                "%(fields)s: computed, never written (%(model)s).",
+                fields=", ".join(field._description_string(model.env) for field in derived),
+                model=model._description,
+            )
+        )
 
 
 class SpmSecondaryBilling(models.Model):
@@ -124,6 +162,12 @@ class SpmSecondaryBilling(models.Model):
     submitted_date = fields.Datetime("Submitted On", readonly=True, copy=False)
     validated_by_id = fields.Many2one("res.users", string="Reviewed By", readonly=True, copy=False)
     validated_date = fields.Datetime("Reviewed On", readonly=True, copy=False)
+    review_required = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="A reviewer rejected or cancelled this billing: every later submission waits for the "
+        "review of its units' managers, even in units that validate on submission.",
+    )
     # Not stored: the lines store their unit, and an upload of thousands of
     # billings would otherwise write a relation for each of them.
     business_unit_ids = fields.Many2many(
@@ -202,6 +246,14 @@ class SpmSecondaryBilling(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_workflow_vals(vals)
+            check_no_derived_vals(self, vals)
+        # Nor through defaults: a client's context may carry default_state and the like.
+        defaults = {f"default_{name}" for name in WORKFLOW_FIELDS} & set(self.env.context)
+        if defaults and not is_trusted(self.env, WORKFLOW_FLAG):
+            context = {k: v for k, v in self.env.context.items() if k not in defaults}
+            return self.with_env(self.env(context=context)).create(vals_list)
         sequence = None
         for vals in vals_list:
             if vals.get("name", "/") == "/":
@@ -225,10 +277,14 @@ class SpmSecondaryBilling(models.Model):
                 vals["distributor_id"] = (
                     self.env["res.partner"].browse(vals["distributor_id"]).commercial_partner_id.id
                 )
-        return super().create(vals_list)
+        billings = super().create(vals_list)
+        billings._check_manager_scope()
+        return billings
 
     def write(self, vals):
-        if CONTENT_FIELDS & set(vals) and not self.env.context.get("spm_billing_force_write"):
+        self._check_workflow_vals(vals)
+        check_no_derived_vals(self, vals)
+        if CONTENT_FIELDS & set(vals):
             locked = self.filtered(lambda b: b.state != "draft")
             if locked:
                 raise UserError(
@@ -239,9 +295,28 @@ class SpmSecondaryBilling(models.Model):
                         state=dict(self._fields["state"]._description_selection(self.env))[locked[0].state],
                     )
                 )
+        self._check_manager_scope()
         if vals.get("bill_number"):
             vals["bill_number"] = vals["bill_number"].strip()
-        return super().write(vals)
+        result = super().write(vals)
+        if {"line_ids", "company_id"} & set(vals):
+            # Record rules see the billing before the write: its new lines must stay in scope too.
+            self._check_manager_scope()
+        return result
+
+    def _check_workflow_vals(self, vals):
+        if WORKFLOW_FIELDS & set(vals) and not is_trusted(self.env, WORKFLOW_FLAG):
+            raise AccessError(
+                _(
+                    "The status of a secondary billing, its reviewer and its rejection change only "
+                    "through its buttons (submit, validate, reject, cancel, reset to draft)."
+                )
+            )
+
+    def _write_workflow(self, vals):
+        """Write workflow fields: for the workflow methods, once they checked the caller."""
+        with trusted(self.env, WORKFLOW_FLAG):
+            return self.sudo().write(vals)
 
     @api.constrains("distributor_id", "retailer_id")
     def _check_distributor_retailer(self):
@@ -263,6 +338,12 @@ class SpmSecondaryBilling(models.Model):
     def _unlink_only_drafts(self):
         if any(billing.state != "draft" for billing in self):
             raise UserError(_("Only draft secondary billings can be deleted; cancel the others."))
+        if any(billing.review_required for billing in self):
+            # Its bill number stays taken: the billing cannot come back as a new one, unreviewed.
+            raise UserError(
+                _("A billing a reviewer rejected or cancelled is kept: correct and submit it, or cancel it.")
+            )
+        self._check_manager_scope()
 
     # ------------------------------------------------------------ the validator
 
@@ -329,6 +410,8 @@ class SpmSecondaryBilling(models.Model):
             billing_type = self._check_type(billing, number, ctx)
             currency = self._check_currency(billing, number, ctx)
             line_vals = self._check_lines(billing, number, ctx)
+            if len(errors) == count:
+                self._check_amounts(billing, number, line_vals, currency, bill_date, ctx)
             existing = self.browse()
             previous = ctx["earlier"].get(number)
             if previous:
@@ -395,11 +478,16 @@ class SpmSecondaryBilling(models.Model):
             if not isinstance(b.get("retailer"), models.BaseModel)
         ]
         allowed = distributor.spm_allowed_product_ids
+        today = fields.Date.context_today(self)
         return {
             "error": error,
             "distributor": distributor,
             "company": company,
-            "today": fields.Date.context_today(self),
+            "today": today,
+            "min_date": company.spm_secondary_min_bill_date,
+            "max_date": today + timedelta(days=FUTURE_DAYS),
+            "max_amount": company.spm_secondary_max_amount,
+            "rates": {},
             "lock_date": company.spm_credit_lock_date,
             "date_formats": [lang.date_format] if lang else [],
             "products": self._resolve_products(billings, company),
@@ -463,13 +551,26 @@ class SpmSecondaryBilling(models.Model):
                 ),
                 number,
             )
-        elif bill_date > ctx["today"]:
+        elif bill_date > ctx["max_date"]:
             error(
                 billing,
                 "bill_date",
                 _(
-                    "The bill date %(date)s is in the future.",
+                    "The bill date %(date)s is in the future: bills are dated %(latest)s at the latest.",
                     date=format_date(self.env, bill_date),
+                    latest=format_date(self.env, ctx["max_date"]),
+                ),
+                number,
+            )
+        elif bill_date < ctx["min_date"]:
+            error(
+                billing,
+                "bill_date",
+                _(
+                    "The bill date %(date)s is too old: %(company)s takes bills dated from %(earliest)s on.",
+                    date=format_date(self.env, bill_date),
+                    company=ctx["company"].name,
+                    earliest=format_date(self.env, ctx["min_date"]),
                 ),
                 number,
             )
@@ -589,8 +690,51 @@ class SpmSecondaryBilling(models.Model):
         return line_vals
 
     @api.model
+    def _check_amounts(self, billing, number, line_vals, currency, bill_date, ctx):
+        """Each line's amount and the billing's total, in company currency, at most
+        the company's bound (``line_vals``: the billing's lines, all valid)."""
+        company = ctx["company"]
+        key = (currency.id, bill_date)
+        if key not in ctx["rates"]:
+            ctx["rates"][key] = self.env["res.currency"]._get_conversion_rate(
+                currency, company.currency_id, company, bill_date
+            )
+        rate = ctx["rates"][key]
+        limit = ctx["max_amount"]
+        total = 0.0
+        for line, vals in zip(billing["lines"], line_vals, strict=True):
+            amount = currency.round(vals["quantity"] * vals["price_unit"])
+            total += amount
+            if amount * rate > limit:
+                ctx["error"](
+                    line,
+                    None,
+                    _(
+                        "The line's amount %(amount)s is above %(limit)s, the most %(company)s takes "
+                        "for one billing: check its quantity and unit price.",
+                        amount=format_amount(self.env, amount, currency),
+                        limit=format_amount(self.env, limit, company.currency_id),
+                        company=company.name,
+                    ),
+                    number,
+                )
+        if total * rate > limit:
+            ctx["error"](
+                billing,
+                "lines",
+                _(
+                    "The billing's total %(amount)s is above %(limit)s, the most %(company)s takes "
+                    "for one billing: split it into several bills or ask your contact at %(company)s.",
+                    amount=format_amount(self.env, total, currency),
+                    limit=format_amount(self.env, limit, company.currency_id),
+                    company=company.name,
+                ),
+                number,
+            )
+
+    @api.model
     def _check_number(self, line, column, number, ctx):
-        """The line's quantity (not zero) or unit price (not negative), rounded."""
+        """The line's quantity or unit price, rounded; None after an error."""
         error = ctx["error"]
         raw = line.get(column)
         if self._is_empty(raw):
@@ -605,21 +749,26 @@ class SpmSecondaryBilling(models.Model):
         if value is None:
             error(line, column, _('"%(value)s" is not a number.', value=self._text(raw)[:30]), number)
             return None
-        if column == "quantity":
-            value = float_round(value, precision_digits=ctx["digits"]["quantity"])
-            if not value:
-                error(line, column, _("The quantity cannot be zero."), number)
-                return None
-            return value
-        if value < 0:
-            error(
-                line,
-                column,
-                _("The unit price cannot be negative; report returns as billings of type return."),
-                number,
-            )
+        value = float_round(value, precision_digits=ctx["digits"][column])
+        message = self._number_error(column, value)
+        if message:
+            error(line, column, message, number)
             return None
-        return float_round(value, precision_digits=ctx["digits"]["price_unit"])
+        return value
+
+    @api.model
+    def _number_error(self, column, value):
+        """Why a quantity (positive, bounded) or a unit price (not negative) is refused, if it is."""
+        if column == "quantity":
+            if not value:
+                return _("The quantity cannot be zero.")
+            if value < 0:
+                return _("The quantity cannot be negative; report returns as billings of type return.")
+            if value > MAX_QUANTITY:
+                return _("The quantity cannot exceed %(limit)s.", limit=f"{MAX_QUANTITY:,}")
+        elif value < 0:
+            return _("The unit price cannot be negative; report returns as billings of type return.")
+        return None
 
     @api.model
     def _check_line_product(self, line, number, ctx):
@@ -911,13 +1060,14 @@ class SpmSecondaryBilling(models.Model):
         }
 
     def _check_content(self):
-        """Check these billings with the rules of every channel, in one pass per
-        distributor; raise on errors."""
+        """Check these billings with the rules of every channel (and the bounds of
+        their company), in one pass per distributor and company; raise on errors."""
         messages = []
         billings = self.sudo()
-        for distributor in billings.distributor_id:
-            group = billings.filtered(lambda b, d=distributor: b.distributor_id == d)
-            _prepared, errors = self._check_billings(
+        for (distributor, company), group in billings.grouped(
+            lambda b: (b.distributor_id, b.company_id)
+        ).items():
+            _prepared, errors = self.with_company(company)._check_billings(
                 [billing._as_check_input() for billing in group],
                 distributor,
                 exclude=group,
@@ -941,15 +1091,39 @@ class SpmSecondaryBilling(models.Model):
 
     def _check_distributor_or_write_access(self):
         """Portal users act on their distributor's billings; internal users need
-        write access to them."""
-        for billing in self:
-            if self.env.su:
-                continue
-            if self.env.user.share:
-                if not billing._is_own_billing():
-                    raise AccessError(_("You can only act on the secondary billings of your own company."))
-            else:
-                billing.check_access("write")
+        write access to them, within the business units they manage."""
+        if self.env.su:
+            return
+        if self.env.user.share:
+            if not all(billing._is_own_billing() for billing in self):
+                raise AccessError(_("You can only act on the secondary billings of your own company."))
+            return
+        self.check_access("write")
+        self._check_manager_scope()
+
+    def _check_manager_scope(self):
+        """Internal users but SPM administrators change only billings every line of
+        which belongs to a business unit they manage: a manager of no unit manages
+        no billing, a billing with no line or a line of no unit is the administrators'.
+
+        Checked on the billings as they are and, after a change, as they became
+        (record rules only see them before)."""
+        user = self.env.user
+        if not self or self.env.su or user.share or user.has_group("spm_quota.group_spm_admin"):
+            return
+        in_scope = {}
+        for line, unit in self._spm_line_unit_pairs():
+            billing_id = line.billing_id.id
+            in_scope[billing_id] = in_scope.get(billing_id, True) and unit.manager_id == user
+        outside = self.filtered(lambda b: not in_scope.get(b.id))
+        if outside:
+            raise AccessError(
+                _(
+                    "You may only change secondary billings all lines of which belong to business units "
+                    "you manage: %(billing)s has none, or lines of other units.",
+                    billing=outside[0].sudo().display_name,
+                )
+            )
 
     def _check_can_review(self):
         """Only the managers of the billing's units (those that review billings if
@@ -971,17 +1145,25 @@ class SpmSecondaryBilling(models.Model):
 
     # ------------------------------------------------------------ workflow
 
+    def _spm_line_unit_pairs(self):
+        """(line, business unit) of every line of these billings, as credit resolves
+        them (the unit is empty for a product of no unit), in one pass."""
+        lines = self.sudo().line_ids
+        units = (
+            self.env["spm.business.unit"]
+            .sudo()
+            ._resolve_business_units(
+                [line.product_id for line in lines],
+                [self.env["crm.team"]] * len(lines),
+                [line.billing_id.company_id for line in lines],
+            )
+        )
+        return zip(lines, units, strict=True)
+
     def _spm_units_by_billing(self):
         """{billing: business units of its lines}, as credit resolves them, in one pass."""
-        lines = self.sudo().line_ids
-        Unit = self.env["spm.business.unit"].sudo()
-        units = Unit._resolve_business_units(
-            [line.product_id for line in lines],
-            [self.env["crm.team"]] * len(lines),
-            [line.billing_id.company_id for line in lines],
-        )
-        result = dict.fromkeys(self, Unit)
-        for line, unit in zip(lines, units, strict=True):
+        result = dict.fromkeys(self, self.env["spm.business.unit"].sudo())
+        for line, unit in self._spm_line_unit_pairs():
             result[line.billing_id.with_env(self.env)] |= unit
         return result
 
@@ -1008,23 +1190,29 @@ class SpmSecondaryBilling(models.Model):
 
         A billing validated on submission is written once, straight from draft
         to validated: its state is copied onto every line, and an upload has
-        tens of thousands of them."""
-        review_units = {
-            billing: units.filtered(lambda u: u.secondary_validation == "review")
-            for billing, units in self._spm_units_by_billing().items()
-        }
-        to_review = self.browse([billing.id for billing, units in review_units.items() if units])
+        tens of thousands of them. A billing a reviewer rejected or cancelled
+        waits for the review of all its units' managers, whatever their policy."""
+        review_units = {}
+        for billing, units in self._spm_units_by_billing().items():
+            reviewing = units.filtered(lambda u: u.secondary_validation == "review")
+            if billing.review_required and not reviewing:
+                reviewing = units
+            review_units[billing] = reviewing
+        to_review = self.browse(
+            [billing.id for billing, units in review_units.items() if units or billing.review_required]
+        )
         submission = {
             "submitted_by_id": self.env.uid,
             "submitted_date": fields.Datetime.now(),
             "reject_reason": False,
         }
-        to_review.sudo().write({**submission, "state": "submitted"})
+        to_review._write_workflow({**submission, "state": "submitted"})
         (self - to_review).sudo()._validate(auto=True, **submission)
         for billing in to_review:
             billing.sudo()._schedule_review(review_units[billing])
 
     def action_validate(self):
+        """Validate submitted billings: for the managers who review them."""
         if any(billing.state != "submitted" for billing in self):
             raise UserError(_("Only submitted billings can be validated."))
         self._check_can_review()
@@ -1032,7 +1220,7 @@ class SpmSecondaryBilling(models.Model):
         return True
 
     def _validate(self, auto=False, **values):
-        self.write(
+        self._write_workflow(
             {
                 **values,
                 "state": "validated",
@@ -1051,12 +1239,13 @@ class SpmSecondaryBilling(models.Model):
         if any(billing.state not in ("submitted", "validated") for billing in self):
             raise UserError(_("Only submitted or validated billings can be rejected."))
         self._check_can_review()
-        self.sudo().write(
+        self._write_workflow(
             {
                 "state": "rejected",
                 "reject_reason": reason,
                 "validated_by_id": self.env.uid,
                 "validated_date": fields.Datetime.now(),
+                "review_required": True,
             }
         )
         self.sudo()._spm_done_review()
@@ -1087,7 +1276,9 @@ class SpmSecondaryBilling(models.Model):
         validated = self.filtered(lambda b: b.state == "validated")
         validated._check_can_review()
         (self - validated)._check_distributor_or_write_access()
-        self.sudo().write({"state": "cancel"})
+        # A reviewer's cancellation is a decision: later submissions are reviewed.
+        validated._write_workflow({"state": "cancel", "review_required": True})
+        (self - validated)._write_workflow({"state": "cancel"})
         self.sudo()._spm_done_review()
         self.sudo()._spm_sync_credit()
         return True
@@ -1097,12 +1288,15 @@ class SpmSecondaryBilling(models.Model):
         if any(billing.state not in ("rejected", "cancel") for billing in self):
             raise UserError(_("Only rejected or cancelled billings can be reset to draft."))
         self._check_distributor_or_write_access()
-        self.sudo().write({"state": "draft"})
+        self._write_workflow({"state": "draft"})
         self.sudo()._spm_sync_credit()
         return True
 
     def action_spm_recompute_credit(self):
-        """Credit the billings again after their assignments or units were fixed."""
+        """Credit the billings again after their assignments or units were fixed:
+        for the managers of their units and SPM administrators."""
+        self.check_access("write")
+        self._check_manager_scope()
         self._spm_sync_credit()
         return True
 

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .spm_secondary_billing import check_no_derived_vals
+
 
 class SpmSecondaryBillingLine(models.Model):
     """One product line of a secondary billing: a source of sales credit."""
@@ -88,25 +90,34 @@ class SpmSecondaryBillingLine(models.Model):
     # ------------------------------------------------------------ only drafts change
 
     def _check_draft(self):
-        if not self.env.context.get("spm_billing_force_write") and any(
-            line.billing_id.state != "draft" for line in self
-        ):
+        if any(line.billing_id.state != "draft" for line in self):
             raise UserError(self.env._("Only the lines of draft billings can be changed."))
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_no_derived_vals(self, vals)
         lines = super().create(vals_list)
         lines._check_draft()
+        lines.billing_id._check_manager_scope()
         return lines
 
     def write(self, vals):
-        if {"product_id", "quantity", "price_unit", "billing_id"} & set(vals):
-            self._check_draft()
-        return super().write(vals)
+        check_no_derived_vals(self, vals)
+        if not {"product_id", "quantity", "price_unit", "billing_id"} & set(vals):
+            return super().write(vals)
+        self._check_draft()
+        self.billing_id._check_manager_scope()
+        result = super().write(vals)
+        # A line moved to another billing or product stays within the writer's units.
+        self._check_draft()
+        self.billing_id._check_manager_scope()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         self._check_draft()
+        self.billing_id._check_manager_scope()
 
     # ------------------------------------------------------------ credit source
 

@@ -7,3 +7,5 @@ from . import test_access
 from . import test_tour
 from . import test_access_matrix
 from . import test_api_fuzz
+from . import test_billing_authority
+from . import test_billing_bounds

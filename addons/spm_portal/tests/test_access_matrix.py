@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -24,8 +25,8 @@ spm.credit.monthly             r       -       r      -      r     r     -      
 spm.credit.issue               -       -       r      -      r     r     -      -      -
 spm.credit.dispute             rc      c       rwc    c      -     rwc   -      -      -
 spm.achievement.report         r       -       r      -      r     r     -      -      -
-spm.secondary.billing          r       -       rwcd   rwcd   r     rwcd  r      -      -
-spm.secondary.billing.line     r       -       rwcd   rwcd   r     rwcd  r      -      -
+spm.secondary.billing          r       -       rwcd   r      r     rwcd  r      -      -
+spm.secondary.billing.line     r       -       rwcd   r      r     rwcd  r      -      -
 """
 DENIED = (AccessError, UserError, ValidationError)
 
@@ -159,6 +160,11 @@ class TestAccessMatrix(SpmPortalCase):
                     "retailer_id": billing.retailer_id.id,
                     "bill_number": "B-NEW",
                     "bill_date": cls.yesterday,
+                    "line_ids": [
+                        Command.create(
+                            {"product_id": cls.product_pharma.id, "quantity": 1.0, "price_unit": 1.0}
+                        )
+                    ],
                 },
             ),
             "spm.secondary.billing.line": (
@@ -250,3 +256,143 @@ class TestAccessMatrix(SpmPortalCase):
         self.assertFalse(
             self.env["spm.secondary.billing"].with_user(self.portal_a).search([("company_id", "=", other.id)])
         )
+
+
+# Who may make each change, with these values, to distributor A's secondary
+# billings in Pharma (a draft one and a validated one), every cell tried with a
+# context that forges the bypass flags: "x" allowed, "-" refused.
+#   mgr_none  in the manager group, manager of no unit
+VALUES_MATRIX = """
+change                      sales_a sales_d mgr_u1 mgr_u2 mgr_none acct admin dist_a dist_b
+draft.bill_number           -       -       x      -      -        -    x     -      -
+draft.line_quantity         -       -       x      -      -        -    x     -      -
+draft.add_consumer_line     -       -       -      -      -        -    x     -      -
+draft.line_to_consumer      -       -       -      -      -        -    x     -      -
+draft.line_to_validated     -       -       -      -      -        -    -     -      -
+draft.line_amount           -       -       -      -      -        -    -     -      -
+draft.create_line_amount    -       -       -      -      -        -    -     -      -
+draft.state_validated       -       -       -      -      -        -    -     -      -
+draft.reviewer              -       -       -      -      -        -    -     -      -
+draft.unlink                -       -       x      -      -        -    x     -      -
+validated.line_quantity     -       -       -      -      -        -    -     -      -
+validated.bill_number       -       -       -      -      -        -    -     -      -
+validated.state_draft       -       -       -      -      -        -    -     -      -
+validated.line_state        -       -       -      -      -        -    -     -      -
+validated.unlink            -       -       -      -      -        -    -     -      -
+validated.recompute         -       -       x      -      -        -    x     -      -
+validated.reject            -       -       x      -      -        -    x     -      -
+validated.cancel            -       -       x      -      -        -    x     -      -
+create.pharma               -       -       x      -      -        -    x     -      -
+create.consumer             -       -       -      x      -        -    x     -      -
+create.mixed                -       -       -      -      -        -    x     -      -
+create.no_line              -       -       -      -      -        -    x     -      -
+create.validated            -       -       -      -      -        -    -     -      -
+"""
+FORGED_CONTEXT = {
+    "spm_billing_force_write": True,
+    "spm_billing_workflow": True,
+    "spm_trusted_flags": ["spm_billing_force_write", "spm_billing_workflow"],
+    "default_state": "validated",
+    "default_review_required": False,
+}
+
+
+def _line(product, quantity=1.0, price=10.0):
+    return Command.create({"product_id": product.id, "quantity": quantity, "price_unit": price})
+
+
+CHANGES = {
+    "draft.bill_number": lambda case, d, v: d.write({"bill_number": "B-VALUES"}),
+    "draft.line_quantity": lambda case, d, v: d.line_ids.write({"quantity": 3.0}),
+    "draft.add_consumer_line": lambda case, d, v: d.write({"line_ids": [_line(case.product_consumer)]}),
+    "draft.line_to_consumer": lambda case, d, v: d.line_ids.write({"product_id": case.product_consumer.id}),
+    "draft.line_to_validated": lambda case, d, v: d.line_ids.write({"billing_id": v.id}),
+    "draft.line_amount": lambda case, d, v: d.line_ids.write({"amount_company": 1e9, "price_subtotal": 1e9}),
+    "draft.create_line_amount": lambda case, d, v: d.line_ids.create(
+        {"billing_id": d.id, "product_id": case.product_pharma.id, "quantity": 1, "amount_company": 1e9}
+    ),
+    "draft.state_validated": lambda case, d, v: d.write({"state": "validated"}),
+    "draft.reviewer": lambda case, d, v: d.write({"validated_by_id": case.admin.id, "reject_reason": "x"}),
+    "draft.unlink": lambda case, d, v: d.unlink(),
+    "validated.line_quantity": lambda case, d, v: v.line_ids.write({"quantity": 999.0}),
+    "validated.bill_number": lambda case, d, v: v.write({"bill_number": "B-VALUES"}),
+    "validated.state_draft": lambda case, d, v: v.write({"state": "draft"}),
+    "validated.line_state": lambda case, d, v: v.line_ids.write({"state": "draft"}),
+    "validated.unlink": lambda case, d, v: v.unlink(),
+    "validated.recompute": lambda case, d, v: v.action_spm_recompute_credit(),
+    "validated.reject": lambda case, d, v: v.action_reject("Values matrix"),
+    "validated.cancel": lambda case, d, v: v.action_cancel(),
+    "create.pharma": lambda case, d, v: case._create_as(d, [_line(case.product_pharma)]),
+    "create.consumer": lambda case, d, v: case._create_as(d, [_line(case.product_consumer)]),
+    "create.mixed": lambda case, d, v: case._create_as(
+        d, [_line(case.product_pharma), _line(case.product_consumer)]
+    ),
+    "create.no_line": lambda case, d, v: case._create_as(d, []),
+    "create.validated": lambda case, d, v: case._create_as(
+        d, [_line(case.product_pharma)], state="validated"
+    ),
+}
+
+
+@tagged("post_install", "-at_install")
+class TestBillingValuesMatrix(SpmPortalCase):
+    """Not only who may write a billing, but what values: record rules see a
+    billing before the write, the model checks what it becomes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.users = {
+            "sales_a": cls.sales_a,
+            "sales_d": cls.sales_d,
+            "mgr_u1": cls.manager_pharma,
+            "mgr_u2": cls.manager_consumer,
+            "mgr_none": new_test_user(cls.env, "t_values_mgr_none", groups="spm_quota.group_spm_manager"),
+            "acct": new_test_user(cls.env, "t_values_accountant", groups="spm_credit.group_spm_accountant"),
+            "admin": cls.admin,
+            "dist_a": cls.portal_a,
+            "dist_b": cls.portal_b,
+        }
+        cls.draft = cls._billing(number="VM-DRAFT", submit=False)
+        cls.validated = cls._billing(number="VM-VALID")
+        cls.env.invalidate_all()
+
+    def _create_as(self, model, lines, **values):
+        return model.browse().create(
+            {
+                "distributor_id": self.distributor_a.id,
+                "retailer_id": self.draft.sudo().retailer_id.id,
+                "bill_number": "VM-NEW",
+                "bill_date": self.yesterday,
+                "line_ids": lines,
+                **values,
+            }
+        )
+
+    def _allowed(self, role, change):
+        env = self.env(user=self.users[role], context=dict(self.env.context, **FORGED_CONTEXT))
+        savepoint = self.env.cr.savepoint()
+        try:
+            with mute_logger("odoo.models", "odoo.addons.base.models.ir_model"):
+                CHANGES[change](self, self.draft.with_env(env), self.validated.with_env(env))
+                env.flush_all()
+            return True
+        except DENIED as exc:
+            self.assertTrue(str(exc.args[0]).strip(), f"{change} {role}: refused without a message")
+            return False
+        finally:
+            savepoint.close(rollback=True)
+            self.env.invalidate_all()
+
+    def test_values_matrix(self):
+        rows = [line.split() for line in VALUES_MATRIX.strip().splitlines()]
+        roles = rows[0][1:]
+        self.assertEqual(set(roles), set(self.users))
+        self.assertEqual({row[0] for row in rows[1:]}, set(CHANGES))
+        mismatches = []
+        for change, *cells in rows[1:]:
+            for role, expected in zip(roles, cells, strict=True):
+                allowed = self._allowed(role, change)
+                if allowed != (expected == "x"):
+                    mismatches.append(f"{change} {role}: {'allowed' if allowed else 'refused'}")
+        self.assertFalse(mismatches, "\n" + "\n".join(mismatches))

@@ -112,10 +112,12 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(len(reversals), 2)
         self.assertEqual(sorted(reversals.mapped("amount")), [-600.0, -400.0])
         self.assertEqual(reversals.secondary_line_id, billing.line_ids, "reversals keep the source links")
-        # Corrected and submitted again: credited again.
+        # Corrected and submitted again: credited again once its reviewer validates it.
         billing.with_user(self.portal_a).action_draft()
         billing.line_ids.quantity = 5
         billing.with_user(self.portal_a).action_submit()
+        self.assertEqual(billing.state, "submitted", "a rejected billing is reviewed, even in Pharma")
+        billing.with_user(self.manager_pharma).action_validate()
         self.assertEqual(self._billing_credit(billing), {self.sales_a: 300.0, self.sales_b: 200.0})
 
     def test_reject_needs_a_reason_and_a_reviewer(self):

@@ -1,0 +1,37 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+BILLING_BOUND_FIELDS = {"spm_secondary_max_amount", "spm_secondary_min_bill_date"}
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    spm_secondary_max_amount = fields.Monetary(
+        "Largest Secondary Billing",
+        currency_field="currency_id",
+        required=True,
+        default=10_000_000.0,
+        help="The largest total of a secondary billing (and so of any of its lines), in the "
+        "company's currency; distributors are told to split a larger bill.",
+    )
+    spm_secondary_min_bill_date = fields.Date(
+        "Earliest Secondary Bill Date",
+        required=True,
+        default="2000-01-01",
+        help="Secondary billings dated before this day are refused.",
+    )
+
+    @api.constrains("spm_secondary_max_amount")
+    def _check_spm_secondary_max_amount(self):
+        if any(company.spm_secondary_max_amount <= 0 for company in self):
+            raise ValidationError(_("The largest secondary billing must be a positive amount."))
+
+    def write(self, vals):
+        if (
+            BILLING_BOUND_FIELDS & set(vals)
+            and not self.env.su
+            and not self.env.user.has_group("spm_quota.group_spm_admin")
+        ):
+            raise AccessError(_("Only SPM administrators can change the bounds of secondary billings."))
+        return super().write(vals)
