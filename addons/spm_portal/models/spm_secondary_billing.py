@@ -299,8 +299,10 @@ class SpmSecondaryBilling(models.Model):
         if vals.get("bill_number"):
             vals["bill_number"] = vals["bill_number"].strip()
         result = super().write(vals)
+        # Record rules see the billing before the write: where it went must be in reach too.
+        if "company_id" in vals and not self.env.su:
+            self.check_access("write")
         if {"line_ids", "company_id"} & set(vals):
-            # Record rules see the billing before the write: its new lines must stay in scope too.
             self._check_manager_scope()
         return result
 

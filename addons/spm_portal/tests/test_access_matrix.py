@@ -268,6 +268,7 @@ draft.bill_number           -       -       x      -      -        -    x     - 
 draft.line_quantity         -       -       x      -      -        -    x     -      -
 draft.add_consumer_line     -       -       -      -      -        -    x     -      -
 draft.line_to_consumer      -       -       -      -      -        -    x     -      -
+draft.other_company         -       -       -      -      -        -    -     -      -
 draft.line_to_validated     -       -       -      -      -        -    -     -      -
 draft.line_amount           -       -       -      -      -        -    -     -      -
 draft.create_line_amount    -       -       -      -      -        -    -     -      -
@@ -306,6 +307,7 @@ CHANGES = {
     "draft.line_quantity": lambda case, d, v: d.line_ids.write({"quantity": 3.0}),
     "draft.add_consumer_line": lambda case, d, v: d.write({"line_ids": [_line(case.product_consumer)]}),
     "draft.line_to_consumer": lambda case, d, v: d.line_ids.write({"product_id": case.product_consumer.id}),
+    "draft.other_company": lambda case, d, v: d.write({"company_id": case.other_company.id}),
     "draft.line_to_validated": lambda case, d, v: d.line_ids.write({"billing_id": v.id}),
     "draft.line_amount": lambda case, d, v: d.line_ids.write({"amount_company": 1e9, "price_subtotal": 1e9}),
     "draft.create_line_amount": lambda case, d, v: d.line_ids.create(
@@ -353,6 +355,7 @@ class TestBillingValuesMatrix(SpmPortalCase):
             "dist_a": cls.portal_a,
             "dist_b": cls.portal_b,
         }
+        cls.other_company = cls.env["res.company"].create({"name": "Values Other Co"})
         cls.draft = cls._billing(number="VM-DRAFT", submit=False)
         cls.validated = cls._billing(number="VM-VALID")
         cls.env.invalidate_all()
