@@ -65,7 +65,7 @@ class OdooServer:
             try:
                 self.session.get(f"{self.url}/web/login", timeout=5)
                 break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still loading
                 if self.process.poll() is not None:
                     raise RuntimeError(f"Odoo exited with {self.process.returncode}") from None
                 time.sleep(0.5)

@@ -10,6 +10,7 @@ a bill number again with the same content returns the earlier billing
 
 import json
 import logging
+import math
 import re
 
 import psycopg2
@@ -19,13 +20,22 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..models.spm_secondary_billing import CONTROL_CHARACTERS
+from ..tools import ErrorList, bound_errors, count_errors
+from ..tools.limits import (
+    MAX_BILLINGS,
+    MAX_BODY,
+    MAX_CELL_LENGTH,
+    MAX_ERRORS,
+    MAX_INTEGER_DIGITS,
+    MAX_JSON_VALUES,
+    MAX_LINES,
+)
 
 _logger = logging.getLogger(__name__)
 
 API_ROOT = "/api/spm/v1/secondary-billings"
-MAX_BODY = 10 * 1024 * 1024
-MAX_BILLINGS = 1000
-MAX_LINES = 50_000
+# Half of a surrogate pair alone (JSON escapes \ud800 to \udfff): no text encoding stores it.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
 BILLING_KEYS = ("bill_number", "bill_date", "retailer", "currency", "type")
 LINE_KEYS = ("product", "quantity", "price_unit")
@@ -34,9 +44,42 @@ LINE_KEYS = ("product", "quantity", "price_unit")
 class ApiError(Exception):
     """An answer of the API other than success: its status, code, message and errors."""
 
-    def __init__(self, status, code, message, errors=None):
+    def __init__(self, status, code, message, errors=None, error_count=None):
         super().__init__(message)
         self.status, self.code, self.message, self.errors = status, code, message, errors
+        self.error_count = error_count
+
+
+def _malformed(message):
+    return ApiError(400, "invalid_json", message)
+
+
+def _json_float(text):
+    number = float(text)
+    if not math.isfinite(number):
+        raise _malformed(f"The number {text[:40]} is out of range.")
+    return number
+
+
+def _json_int(text):
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise _malformed(f"The number {text[:40]}... is too large.")
+    return int(text)
+
+
+def _json_constant(name):
+    raise _malformed(f"{name} is not a number JSON accepts.")
+
+
+def _json_object(pairs):
+    for key, value in pairs:
+        for text in (key, value):
+            if isinstance(text, str) and LONE_SURROGATE.search(text):
+                raise _malformed(
+                    f'The value of "{LONE_SURROGATE.sub("?", key)[:40]}" holds half of a surrogate pair '
+                    "(an escape \\ud800 to \\udfff without its other half): it is not text."
+                )
+    return dict(pairs)
 
 
 class SpmSecondaryBillingApi(http.Controller):
@@ -49,6 +92,7 @@ class SpmSecondaryBillingApi(http.Controller):
         payload = {"error": error.code, "message": error.message}
         if error.errors is not None:
             payload["errors"] = error.errors
+            payload["error_count"] = error.error_count or len(error.errors)
         headers = [("WWW-Authenticate", 'Bearer realm="spm"')] if error.status == 401 else None
         return self._json(payload, status=error.status, headers=headers)
 
@@ -71,17 +115,42 @@ class SpmSecondaryBillingApi(http.Controller):
         return distributor
 
     def _read_json(self):
+        """The request's JSON, refused before it is parsed when it could cost more
+        than the bounds of :mod:`..tools.limits`."""
         too_large = ApiError(413, "too_large", f"The request is larger than {MAX_BODY // 1024 // 1024} MB.")
         length = request.httprequest.content_length
-        if length is not None and length > MAX_BODY:
+        if length is None:
+            # Without a length the body would be read whatever its size.
+            raise ApiError(411, "length_required", "Send the body with a Content-Length header.")
+        if length > MAX_BODY:
             raise too_large
         body = request.httprequest.get_data()
         if len(body) > MAX_BODY:
             raise too_large
+        # Every JSON value but the first of an array or object follows a comma: this bounds
+        # the objects that parsing builds, in a pass over the bytes.
+        if body.count(b",") + body.count(b"[") + body.count(b"{") > MAX_JSON_VALUES:
+            raise ApiError(
+                413,
+                "too_large",
+                f"The request holds more than {MAX_JSON_VALUES:,} JSON values: send at most "
+                f"{MAX_BILLINGS:,} billings and {MAX_LINES:,} lines per request.",
+            )
         try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            raise ApiError(400, "invalid_json", "The request body is not JSON in UTF-8.") from None
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise _malformed("The request body is not JSON in UTF-8.") from None
+        del body
+        try:
+            return json.loads(
+                text,
+                parse_float=_json_float,
+                parse_int=_json_int,
+                parse_constant=_json_constant,
+                object_pairs_hook=_json_object,
+            )
+        except (ValueError, RecursionError):
+            raise _malformed("The request body is not JSON in UTF-8.") from None
 
     def _billing_json(self, billing, status=None):
         billing = billing.sudo()
@@ -118,10 +187,23 @@ class SpmSecondaryBillingApi(http.Controller):
         for key in keys:
             value = source.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
-                errors.append({"field": f"{label}.{key}", "message": "Must be a string or a number."})
+                errors.add({"field": f"{label}.{key}", "message": "Must be a string or a number."})
+                value = None
+            elif isinstance(value, str) and len(value) > MAX_CELL_LENGTH:
+                errors.add({"field": f"{label}.{key}", "message": f"At most {MAX_CELL_LENGTH} characters."})
                 value = None
             values[key] = value
         return values
+
+    @staticmethod
+    def _api_errors(env, errors):
+        """Errors as the API answers them, at most MAX_ERRORS, and how many there were."""
+        bounded = bound_errors(env, errors, MAX_ERRORS)
+        listed = [
+            {"field": None, "message": e["message"], "more": e["more"]} if e.get("code") == "more" else e
+            for e in bounded
+        ]
+        return listed, count_errors(bounded)
 
     def _inputs(self, payload):
         """The validator's input from the request's JSON."""
@@ -139,11 +221,20 @@ class SpmSecondaryBillingApi(http.Controller):
                 "The request is malformed.",
                 [{"field": "billings", "message": "No billing in the request."}],
             )
-        errors, inputs = [], []
-        for index, billing in enumerate(payload["billings"]):
+        billings = payload["billings"]
+        # Counted before anything is built for them: a request of a million billings costs no more.
+        lines = sum(
+            len(b["lines"]) for b in billings if isinstance(b, dict) and isinstance(b.get("lines"), list)
+        )
+        if len(billings) > MAX_BILLINGS or lines > MAX_LINES:
+            raise ApiError(
+                413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines per request."
+            )
+        errors, inputs = ErrorList(), []
+        for index, billing in enumerate(billings):
             label = f"billings[{index}]"
             if not isinstance(billing, dict):
-                errors.append({"field": label, "message": "A billing must be a JSON object."})
+                errors.add({"field": label, "message": "A billing must be a JSON object."})
                 continue
             item = {
                 "row": index + 1,
@@ -153,22 +244,19 @@ class SpmSecondaryBillingApi(http.Controller):
             }
             lines = billing.get("lines")
             if not isinstance(lines, list):
-                errors.append({"field": f"{label}.lines", "message": "Must be a list of lines."})
+                errors.add({"field": f"{label}.lines", "message": "Must be a list of lines."})
                 lines = []
             for line_index, line in enumerate(lines):
                 line_label = f"{label}.lines[{line_index}]"
                 if not isinstance(line, dict):
-                    errors.append({"field": line_label, "message": "A line must be a JSON object."})
+                    errors.add({"field": line_label, "message": "A line must be a JSON object."})
                     continue
                 values = self._scalars(line, LINE_KEYS, line_label, errors)
                 item["lines"].append({"row": index + 1, "label": line_label, **values})
             inputs.append(item)
         if errors:
-            raise ApiError(400, "invalid", "The request is malformed.", errors)
-        if len(inputs) > MAX_BILLINGS or sum(len(b["lines"]) for b in inputs) > MAX_LINES:
-            raise ApiError(
-                413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines per request."
-            )
+            listed, count = self._api_errors(request.env, errors.listed(request.env))
+            raise ApiError(400, "invalid", "The request is malformed.", listed, count)
         return inputs
 
     def _submit(self, distributor, inputs):
@@ -177,16 +265,21 @@ class SpmSecondaryBillingApi(http.Controller):
         prepared, errors = Billing._check_billings(inputs, distributor, allow_identical=True)
         if errors:
             conflict = all(e.get("code") == "duplicate" for e in errors)
+            listed, count = self._api_errors(
+                request.env,
+                [
+                    {"bill_number": e["bill_number"], "field": e["column"], "message": e["message"]}
+                    for e in errors
+                ],
+            )
             raise ApiError(
                 409 if conflict else 400,
                 "conflict" if conflict else "invalid",
                 "Bill numbers already used with another content."
                 if conflict
                 else "Some billings are not valid; none was saved.",
-                [
-                    {"bill_number": e["bill_number"], "field": e["column"], "message": e["message"]}
-                    for e in errors
-                ],
+                listed,
+                count,
             )
         try:
             with request.env.cr.savepoint():

@@ -1,5 +1,7 @@
 import io
+import re
 from collections import OrderedDict
+from itertools import islice
 
 from werkzeug.exceptions import NotFound
 
@@ -12,12 +14,32 @@ from odoo.tools.misc import format_amount
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, group_rows, read_rows
+from ..models.spm_secondary_billing import MAX_LINES as MAX_LINES_PER_BILLING
+from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors, group_rows, read_rows
+from ..tools.limits import MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_CSV = "spm_portal/data/spm_secondary_billing_template.csv"
 # Blank rows offered on the billing form for new lines (more are added by the page's script).
 BLANK_FORM_LINES = 2
+# What a search term cannot hold: control characters (NUL above all) and halves of surrogate pairs.
+UNSEARCHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# The largest id PostgreSQL stores: a larger number is no record's id.
+MAX_ID = 2**31 - 1
+
+
+def _search_term(value):
+    """A search term as typed, made safe for the database and bounded."""
+    return UNSEARCHABLE.sub("", str(value or "")).strip()[:MAX_SEARCH_LENGTH]
+
+
+def _result_limit(value, default=20):
+    """The number of results asked for (``default`` when it is not a number), at most MAX_PRODUCT_RESULTS."""
+    try:
+        limit = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return default
+    return min(max(limit, 1), MAX_PRODUCT_RESULTS)
 
 
 class SpmDistributorPortal(CustomerPortal):
@@ -42,6 +64,8 @@ class SpmDistributorPortal(CustomerPortal):
         """The user's own billing ``billing_id``, in sudo for display; 404 for any
         other billing, whether it exists or not."""
         distributor = self._spm_require_distributor()
+        if not 0 < billing_id <= MAX_ID:
+            raise NotFound()
         billing = request.env["spm.secondary.billing"].browse(billing_id)
         try:
             billing.check_access("read")
@@ -164,7 +188,7 @@ class SpmDistributorPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         search_in = search_in if search_in in inputs else "all"
-        search = (search or "").strip()[:100]
+        search = _search_term(search)
         domain = [
             ("distributor_id", "=", distributor.id),
             *filters[filterby]["domain"],
@@ -291,15 +315,17 @@ class SpmDistributorPortal(CustomerPortal):
     def _spm_form_input(self):
         form = request.httprequest.form
         lines = []
-        for index, (product, quantity, price) in enumerate(
+        # One more line than a billing may have, so that the validator says there are too many.
+        triples = islice(
             zip(
                 form.getlist("line_product"),
                 form.getlist("line_quantity"),
                 form.getlist("line_price_unit"),
                 strict=False,
             ),
-            start=1,
-        ):
+            MAX_LINES_PER_BILLING + 1,
+        )
+        for index, (product, quantity, price) in enumerate(triples, start=1):
             if not (product.strip() or quantity.strip() or price.strip()):
                 continue
             lines.append(
@@ -422,7 +448,7 @@ class SpmDistributorPortal(CustomerPortal):
     def portal_secondary_billing_products(self, term="", limit=20):
         """The products the distributor may report that match ``term``, for the form."""
         distributor = self._spm_require_distributor()
-        term = str(term or "").strip()[:100]
+        term = _search_term(term)
         domain = distributor._spm_reportable_products_domain()
         if term:
             domain += [
@@ -432,7 +458,7 @@ class SpmDistributorPortal(CustomerPortal):
                 ("name", "ilike", term),
                 ("barcode", "=", term),
             ]
-        products = request.env["product.product"].sudo().search(domain, limit=min(int(limit or 20), 50))
+        products = request.env["product.product"].sudo().search(domain, limit=_result_limit(limit))
         return [
             {
                 "code": product.default_code or product.name,
@@ -481,8 +507,13 @@ class SpmDistributorPortal(CustomerPortal):
             if not errors:
                 prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
         if errors:
+            # The page says how many problems there are and lists the first MAX_ERRORS.
+            errors = bound_errors(request.env, errors)
             values = self._spm_upload_values(
-                distributor, errors=errors[:1000], error_count=len(errors), filename=filename
+                distributor,
+                errors=[e for e in errors if e.get("code") != "more"],
+                error_count=count_errors(errors),
+                filename=filename,
             )
             response = request.render("spm_portal.portal_secondary_billing_upload", values)
             response.status_code = 400

@@ -9,3 +9,4 @@ from . import test_access_matrix
 from . import test_api_fuzz
 from . import test_billing_authority
 from . import test_billing_bounds
+from . import test_hostile_input

@@ -1,8 +1,9 @@
 """Read the CSV or XLSX files of secondary billings that distributors upload.
 
-The file is read in full, and every problem is returned as an error
-``{"row", "column", "message"}`` in the user's language, never raised: the
-portal shows them all at once and imports nothing while there is one. Row
+The file is read in full, within the bounds of :mod:`.limits`, and every
+problem is returned as an error ``{"row", "column", "message"}`` in the
+user's language, never raised: the portal shows them at once (the first
+``MAX_ERRORS`` and how many more) and imports nothing while there is one. Row
 numbers are those a spreadsheet shows: the header is row 1.
 
 What the rows mean (products, dates, amounts, duplicates) is checked by
@@ -14,22 +15,31 @@ import datetime
 import io
 import logging
 import math
+import re
 import zipfile
+
+from .errors import ErrorList
+from .limits import (
+    MAX_CELL_LENGTH,
+    MAX_COLUMNS,
+    MAX_CSV_LINE_LENGTH,
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    MAX_XLSX_CELLS_PER_ROW,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED,
+)
+from .xlsx_reader import XlsxError, read_sheet
 
 _logger = logging.getLogger(__name__)
 
-MAX_FILE_SIZE = 10 * 1024 * 1024
-MAX_ROWS = 50_000
-MAX_CELL_LENGTH = 1000
-MAX_COLUMNS = 64
-# An XLSX file is a ZIP archive: refuse those that would unpack to more than this.
-MAX_XLSX_UNCOMPRESSED = 200 * 1024 * 1024
-MAX_XLSX_MEMBERS = 2000
 
 COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
 REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
 HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
 TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency")
+# Characters below the space but tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 COLUMN_ALIASES = {
@@ -115,6 +125,11 @@ def _format_errors(env):
 def read_rows(env, data, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE):
     """Read an uploaded file into rows.
 
+    The file is read as a stream of records and refused at the first bound
+    of :mod:`.limits` it breaks (size, rows, columns, cells, unpacked
+    size), so that its cost is bounded whatever it holds; errors are
+    bounded too (:class:`.errors.ErrorList`).
+
     :param env: an Odoo environment, for the language of the messages
     :param bytes data: the file's content
     :return: ``(rows, errors)``; each row is a dict ``{"row": number, column: value}``
@@ -138,14 +153,57 @@ def read_rows(env, data, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE):
     kind = detect_format(data)
     if kind not in ("xlsx", "csv"):
         return [], [_error(None, None, _format_errors(env)[kind])]
-    reader = _read_xlsx if kind == "xlsx" else _read_csv
-    table, errors = reader(env, data, max_rows)
-    if errors:
-        return [], errors
-    return _table_rows(env, table, max_rows)
+    if kind == "xlsx":
+        problem = _check_archive(env, data)
+        if problem:
+            return [], [_error(None, None, problem)]
+        records = _xlsx_records(env, data)
+    else:
+        records = _csv_records(env, data)
+    try:
+        return _table_rows(env, records, max_rows)
+    except FileError as error:
+        return [], [error.error]
 
 
-def _read_csv(env, data, max_rows):
+class FileError(Exception):
+    """A problem that stops the reading of a file: its one error."""
+
+    def __init__(self, row, message):
+        super().__init__(message)
+        self.error = _error(row, None, message)
+
+
+def _too_many_columns(env, row):
+    return FileError(
+        row,
+        env._(
+            "This row has more than %(limit)s columns. Delete the columns that are not in the template.",
+            limit=MAX_COLUMNS,
+        ),
+    )
+
+
+def _csv_lines(env, text):
+    """The lines of ``text``, refused when one is longer than a row can be."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_CSV_LINE_LENGTH:
+            raise FileError(
+                number,
+                env._(
+                    "Line %(line)s is too long (%(length)s characters): a row has at most %(columns)s "
+                    "columns of %(cell)s characters.",
+                    line=number,
+                    length=f"{len(line):,}",
+                    columns=MAX_COLUMNS,
+                    cell=MAX_CELL_LENGTH,
+                ),
+            )
+        yield line
+
+
+def _csv_records(env, data):
+    """The records of a CSV file, as ``(row number, values)``."""
     _ = env._
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -153,84 +211,91 @@ def _read_csv(env, data, max_rows):
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [
-            _error(
-                line,
-                None,
-                _(
-                    "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
-                    "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
-                    "character set Unicode (UTF-8)), then upload it again.",
-                    line=line,
-                ),
-            )
-        ]
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+        raise FileError(
+            line,
+            _(
+                "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
+                "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
+                "character set Unicode (UTF-8)), then upload it again.",
+                line=line,
+            ),
+        ) from None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0][:MAX_CSV_LINE_LENGTH]
     counts = {sep: first_line.count(sep) for sep in (",", ";", "\t", "|")}
     delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    table = []
+    reader = csv.reader(_csv_lines(env, text), delimiter=delimiter, strict=True)
+    number = 0
     try:
         for record in reader:
-            table.append((len(table) + 1, record))
-            if len(table) > max_rows + 1:
-                break
+            number += 1
+            while record and not record[-1].strip():
+                record.pop()
+            if len(record) > MAX_COLUMNS:
+                raise _too_many_columns(env, number)
+            yield number, record
     except csv.Error as exc:
         _logger.info("Unreadable CSV upload: %s", exc)
-        return [], [
-            _error(
-                len(table) + 1,
-                None,
-                _(
-                    "This row cannot be read: a cell is too long or a quotation mark is not closed "
-                    "(%(error)s).",
-                    error=str(exc),
-                ),
-            )
-        ]
-    return table, []
+        raise FileError(
+            number + 1,
+            _(
+                "This row cannot be read: a cell is too long or a quotation mark is not closed (%(error)s).",
+                error=str(exc),
+            ),
+        ) from None
 
 
 def _check_archive(env, data):
-    """An error if ``data`` is not a ZIP archive holding a workbook of a sane size."""
+    """Why ``data`` is not a ZIP archive holding a workbook of a sane size, or None."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        return "unreadable"
+        return _unreadable(env)
     if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNCOMPRESSED:
         return env._("The workbook is too large once unpacked. Split it into smaller files.")
     if "xl/workbook.xml" not in {m.filename for m in members}:
-        return "unreadable"
+        return _unreadable(env)
     return None
 
 
-def _read_xlsx(env, data, max_rows):
-    unreadable = env._(
+def _unreadable(env):
+    return env._(
         "The file looks like an Excel workbook but cannot be read. Open it in your spreadsheet, save it as "
         "an Excel Workbook (.xlsx) or as CSV UTF-8, then upload it again."
     )
-    problem = _check_archive(env, data)
-    if problem:
-        return [], [_error(None, None, unreadable if problem == "unreadable" else problem)]
-    table = []
-    try:
-        import openpyxl
 
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-        try:
-            for sheet in workbook.worksheets[:1]:
-                rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-                for number, values in enumerate(rows, start=1):
-                    table.append((number, list(values)))
-                    if len(table) > max_rows + 1:
-                        break
-        finally:
-            workbook.close()
+
+def _xlsx_problem(env, error):
+    _ = env._
+    messages = {
+        "part_too_large": _("The workbook is too large once unpacked. Split it into smaller files."),
+        "too_many_strings": _("The workbook has too many different texts. Split it into smaller files."),
+        "too_many_styles": _(
+            "The workbook has too many cell formats. Copy its values into a new workbook, or save it as "
+            "CSV UTF-8, then upload it again."
+        ),
+        "too_many_cells": _("The sheet has too many cells. Split it into smaller files."),
+        "wide_row": _(
+            "This row has more than %(limit)s cells. Delete the columns that are not in the template "
+            "(select them, then Delete Columns), or save the sheet as CSV UTF-8.",
+            limit=MAX_XLSX_CELLS_PER_ROW,
+        ),
+    }
+    if error.kind == "too_many_columns":
+        return _too_many_columns(env, error.row)
+    return FileError(error.row, messages.get(error.kind) or _unreadable(env))
+
+
+def _xlsx_records(env, data):
+    """The records of the first sheet of a workbook, as ``(row number, values)``."""
+    try:
+        yield from read_sheet(data)
+    except XlsxError as error:
+        _logger.info("Refused XLSX upload: %s on row %s", error.kind, error.row)
+        raise _xlsx_problem(env, error) from None
     except Exception:  # any corrupt or hostile workbook is the user's error, never a server error
         _logger.info("Unreadable XLSX upload", exc_info=True)
-        return [], [_error(None, None, unreadable)]
-    return table, []
+        raise FileError(None, _unreadable(env)) from None
 
 
 def _is_blank(value):
@@ -300,12 +365,8 @@ def _cell_error(env, value):
     """Why a text cell is refused (too long, a formula, control characters), or None."""
     _ = env._
     if len(value) > MAX_CELL_LENGTH:
-        return _(
-            "The cell is too long (%(length)s characters; at most %(limit)s).",
-            length=len(value),
-            limit=MAX_CELL_LENGTH,
-        )
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        return _("The cell is too long: at most %(limit)s characters.", limit=MAX_CELL_LENGTH)
+    if CONTROL_CHARACTERS.search(value):
         return _("The cell contains control characters.")
     return None
 
@@ -320,15 +381,16 @@ def _formula_error(env, column, value):
     return None
 
 
-def _row(env, number, values, columns):
-    """One data row as a dict of its columns, and the errors of its cells."""
-    row, errors = {"row": number}, []
+def _row(env, number, values, columns, errors):
+    """One data row as a dict of its columns; the errors of its cells go to ``errors``
+    (an :class:`.errors.ErrorList`: once it is full, they are only counted)."""
+    row = {"row": number}
     for index, raw in enumerate(values):
         column = columns[index] if index < len(columns) else None
         if column is None:
             if not _is_blank(raw):
-                errors.append(
-                    _error(
+                errors.report(
+                    lambda raw=raw: _error(
                         number,
                         None,
                         env._(
@@ -341,43 +403,46 @@ def _row(env, number, values, columns):
         value = _cell(raw)
         problem = isinstance(value, str) and (_cell_error(env, value) or _formula_error(env, column, value))
         if problem:
-            errors.append(_error(number, column, problem))
+            errors.add(_error(number, column, problem))
         else:
             row[column] = value
-    return row, errors
+    return row
 
 
-def _table_rows(env, table, max_rows):
+def _table_rows(env, records, max_rows):
+    """The rows of ``records`` under the header (the first record with a value)."""
     _ = env._
-    # Blank lines before the header are skipped, as spreadsheets show them.
-    while table and all(_is_blank(v) for v in table[0][1]):
-        table.pop(0)
-    if not table:
+    columns, header_row = None, None
+    rows, errors, count = [], ErrorList(), 0
+    for number, values in records:
+        if all(_is_blank(v) for v in values):
+            continue
+        if columns is None:
+            header_row = number
+            columns, header_errors = _header_columns(env, number, values)
+            if header_errors:
+                return [], header_errors
+            continue
+        count += 1
+        if count > max_rows:
+            return [], [
+                _error(
+                    None,
+                    None,
+                    _(
+                        "The file has more than %(limit)s rows. Split it into smaller files.",
+                        limit=f"{max_rows:,}",
+                    ),
+                )
+            ]
+        row = _row(env, number, values, columns, errors)
+        if not errors:
+            rows.append(row)
+    if header_row is None:
         return [], [_error(None, None, _("The file is empty."))]
-    header_row, header = table[0]
-    columns, errors = _header_columns(env, header_row, header)
-    if errors:
-        return [], errors
-    data_rows = [(number, values) for number, values in table[1:] if not all(_is_blank(v) for v in values)]
-    if len(data_rows) > max_rows:
-        return [], [
-            _error(
-                None,
-                None,
-                _(
-                    "The file has more than %(limit)s rows. Split it into smaller files.",
-                    limit=f"{max_rows:,}",
-                ),
-            )
-        ]
-    if not data_rows:
+    if not count:
         return [], [_error(None, None, _("The file has no rows under its header."))]
-    rows = []
-    for number, values in data_rows:
-        row, row_errors = _row(env, number, values, columns)
-        rows.append(row)
-        errors += row_errors
-    return ([], errors) if errors else (rows, [])
+    return ([], errors.listed(env)) if errors else (rows, [])
 
 
 def group_rows(env, rows):
@@ -464,7 +529,10 @@ def to_number(value):
     """
     number = None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            number = None
     elif isinstance(value, str):
         text = _number_text(value)
         try:
