@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -50,7 +52,8 @@ class SpmCreditDispute(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=dispute.manager_id.id,
                 summary=_("Credit missing or wrong"),
-                note=dispute.description,
+                # The note is HTML: the salesperson's lines are escaped (a link stays text).
+                note=Markup("<br/>").join(dispute.description.splitlines()),
             )
         return disputes
 

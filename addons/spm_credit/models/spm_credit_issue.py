@@ -1,4 +1,5 @@
 from odoo import _, api, fields, models
+from odoo.tools import html_escape
 
 ISSUE_REASONS = [
     ("no_unit", "No business unit"),
@@ -102,10 +103,13 @@ class SpmCreditIssue(models.Model):
             document.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
                 user_id=manager.id,
-                note=_(
-                    "Some lines of %s could not be credited to salespersons. See Sales > Performance > "
-                    "Credit Issues, fix the assignment and press Recompute.",
-                    document.display_name,
+                # The note is HTML: names and numbers typed by users are escaped, markup in them stays text.
+                note=html_escape(
+                    _(
+                        "Some lines of %s could not be credited to salespersons. See Sales > Performance > "
+                        "Credit Issues, fix the assignment and press Recompute.",
+                        document.display_name,
+                    )
                 ),
             )
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, format_amount, format_date
+from odoo.tools import float_round, format_amount, format_date, html_escape
 
 from odoo.addons.spm_quota.tools import is_trusted, trusted
 
@@ -1316,10 +1316,13 @@ class SpmSecondaryBilling(models.Model):
             self.activity_schedule(
                 "spm_portal.mail_activity_type_secondary_review",
                 user_id=manager.id,
-                note=_(
-                    "%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
-                    distributor=self.distributor_id.display_name,
-                    bill=self.bill_number,
+                # The note is HTML: names and numbers typed by users are escaped, markup in them stays text.
+                note=html_escape(
+                    _(
+                        "%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
+                        distributor=self.distributor_id.display_name,
+                        bill=self.bill_number,
+                    )
                 ),
             )
 
