@@ -453,9 +453,22 @@ class TestBillingAuthorityHttp(SpmPortalHttpCase):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.rejected.state, "submitted")
+        self.assertNotIn("o_spm_delete", self.url_open(f"/my/secondary-sales/{self.rejected.id}").text)
         self.assertEqual(
             self._credit([("secondary_billing_id", "=", self.rejected.id)]), {}, "not before the review"
         )
+
+    def test_portal_keeps_a_rejected_billing(self):
+        self.login(self.portal_a)
+        self.post(f"/my/secondary-sales/{self.rejected.id}/reset", {})
+        page = self.url_open(f"/my/secondary-sales/{self.rejected.id}").text
+        self.assertIn("o_spm_submit", page)
+        self.assertNotIn("o_spm_delete", page, "no delete button for a reviewed billing")
+        with mute_logger("odoo.http"):
+            response = self.post(f"/my/secondary-sales/{self.rejected.id}/delete", {})
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("is kept", response.text)
+        self.assertTrue(self.rejected.exists())
 
     def test_api_with_extra_fields(self):
         before = self._state()
