@@ -1,3 +1,4 @@
+from . import spm_unit_scoped_mixin
 from . import spm_business_unit
 from . import spm_assignment
 from . import spm_seasonality_profile

@@ -14,12 +14,14 @@ class ResPartner(models.Model):
         "partner_id",
         string="Sales Credit Assignments",
         context={"active_test": False},
+        groups="spm_quota.group_spm_salesperson",
     )
     spm_salesperson_ids = fields.Many2many(
         "res.users",
         string="Credited Salespersons",
         compute="_compute_spm_salesperson_ids",
         search="_search_spm_salesperson_ids",
+        groups="spm_quota.group_spm_salesperson",
     )
 
     def _compute_spm_salesperson_ids(self):

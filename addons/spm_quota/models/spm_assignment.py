@@ -5,7 +5,12 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_compare, format_date
 
+from ..tools import is_trusted
+
 Share = namedtuple("Share", "user_id share kind assignment_id")
+# Raised (see tools/trusted.py) by the code that changes a whole team split in
+# several writes and checks the shares once at the end.
+DEFER_SHARE_CHECK = "spm_defer_share_check"
 
 
 class SpmAssignment(models.Model):
@@ -14,7 +19,7 @@ class SpmAssignment(models.Model):
 
     _name = "spm.assignment"
     _description = "SPM Account Assignment"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "spm.unit.scoped.mixin"]
     _order = "partner_id, business_unit_id, date_from desc, id"
     _rec_name = "partner_id"
 
@@ -115,7 +120,7 @@ class SpmAssignment(models.Model):
     def _check_split_shares(self):
         """For every account, unit and day, the team splits in force add up to
         100 % (or nobody is assigned). Overlays are not counted."""
-        if self.env.context.get("spm_defer_share_check"):
+        if is_trusted(self.env, DEFER_SHARE_CHECK):
             return
         self._check_split_shares_of_partners(self.partner_id)
 

@@ -1,5 +1,6 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 
 class SpmBusinessUnit(models.Model):
@@ -97,14 +98,20 @@ class SpmBusinessUnit(models.Model):
         :param list companies: the ``res.company`` record of each line
         :return: a list of ``spm.business.unit`` records, one per line
         """
+        return self._resolve_business_units_of_categories([p.categ_id for p in products], teams, companies)
+
+    @api.model
+    def _resolve_business_units_of_categories(self, categories, teams, companies):
+        """The same rule as ``_resolve_business_units``, for lines known by their
+        product category (grouped history, where there is no product)."""
         by_category, by_team = self._unit_mapping()
         # One prefetch set: reading a field of one unit reads it for all of them at once.
         prefetch = tuple(set(by_category.values()) | set(by_team.values()))
         result = []
-        for product, team, company in zip(products, teams, companies, strict=True):
+        for category, team, company in zip(categories, teams, companies, strict=True):
             unit = self.browse()
             # parent_path is "root/.../own/": walk it from the product's own category up.
-            path = product.categ_id.parent_path or ""
+            path = category.parent_path or ""
             for categ_id in reversed([int(x) for x in path.split("/") if x]):
                 if (company.id, categ_id) in by_category:
                     unit = self.browse(by_category[(company.id, categ_id)]).with_prefetch(prefetch)
@@ -115,31 +122,40 @@ class SpmBusinessUnit(models.Model):
         return result
 
     @api.model
-    @tools.ormcache()
     def _unit_mapping(self):
         """{(company_id, category_id): unit_id} and {(company_id, team_id): unit_id}
-        of the active units, cached until a unit changes (units change rarely,
-        documents are credited all day)."""
-        by_category, by_team = {}, {}
-        for unit in self.sudo().search([("active", "=", True)]):
-            for category in unit.product_category_ids:
-                by_category[(unit.company_id.id, category.id)] = unit.id
-            for team in unit.team_ids:
-                by_team[(unit.company_id.id, team.id)] = unit.id
-        return by_category, by_team
+        of the active units, as this transaction sees them.
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        self.env.registry.clear_cache()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self.env.registry.clear_cache()
-        return super().write(vals)
-
-    def unlink(self):
-        self.env.registry.clear_cache()
-        return super().unlink()
+        Read in one query each time, not cached per process: a process cache
+        cleared when a unit changes can be filled again, with the old units,
+        by a request whose snapshot predates the change, and then every later
+        transaction of that worker would credit with the old units. The query
+        reads a few hundred rows at most, once per crediting transaction.
+        """
+        self.flush_model()
+        categories = self._fields["product_category_ids"]
+        teams = self._fields["team_ids"]
+        self.env.cr.execute(
+            SQL(
+                """SELECT 'category', u.company_id, r.%(categ_col)s, u.id
+                     FROM spm_business_unit u JOIN %(categ_rel)s r ON r.%(unit_col1)s = u.id
+                    WHERE u.active
+                    UNION ALL
+                   SELECT 'team', u.company_id, r.%(team_col)s, u.id
+                     FROM spm_business_unit u JOIN %(team_rel)s r ON r.%(unit_col2)s = u.id
+                    WHERE u.active""",
+                categ_rel=SQL.identifier(categories.relation),
+                unit_col1=SQL.identifier(categories.column1),
+                categ_col=SQL.identifier(categories.column2),
+                team_rel=SQL.identifier(teams.relation),
+                unit_col2=SQL.identifier(teams.column1),
+                team_col=SQL.identifier(teams.column2),
+            )
+        )
+        mapping = {"category": {}, "team": {}}
+        for kind, company_id, target_id, unit_id in self.env.cr.fetchall():
+            mapping[kind][(company_id, target_id)] = unit_id
+        return mapping["category"], mapping["team"]
 
     def action_view_assignments(self):
         self.ensure_one()

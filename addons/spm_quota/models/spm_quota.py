@@ -4,10 +4,14 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from ..tools import allocate_amount
+from ..tools import allocate_amount, is_trusted, trusted
 
 # Changing one of these re-spreads the amount over the months.
 DISTRIBUTION_FIELDS = {"amount", "date_from", "date_to", "seasonality_profile_id"}
+# Trusted flags (see tools/trusted.py): the quota's own spreading of its amount
+# over its lines, and its Confirm / Reset to Draft buttons.
+QUOTA_SYNCING = "spm_quota_syncing"
+QUOTA_WORKFLOW = "spm_quota_workflow"
 
 
 class SpmQuota(models.Model):
@@ -16,7 +20,7 @@ class SpmQuota(models.Model):
 
     _name = "spm.quota"
     _description = "SPM Quota"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.unit.scoped.mixin"]
     _order = "date_from desc, business_unit_id, user_id"
 
     name = fields.Char(compute="_compute_name", store=True)
@@ -188,8 +192,10 @@ class SpmQuota(models.Model):
         return quotas
 
     def write(self, vals):
-        if self.env.context.get("spm_quota_syncing"):
+        if is_trusted(self.env, QUOTA_SYNCING):
             return super().write(vals)
+        if "state" in vals and not is_trusted(self.env, QUOTA_WORKFLOW):
+            raise UserError(_("A quota is confirmed or reset to draft with its Confirm and Reset buttons."))
         confirmed = self.filtered(lambda q: q.state == "confirmed")
         if (
             confirmed
@@ -205,14 +211,16 @@ class SpmQuota(models.Model):
         return result
 
     def _distribute(self):
-        for quota in self:
-            quota.with_context(spm_quota_syncing=True).line_ids = quota._distribution_commands()
+        with trusted(self.env, QUOTA_SYNCING):
+            for quota in self:
+                quota.line_ids = quota._distribution_commands()
 
     def _sync_amount_with_lines(self):
         """In draft the total follows the monthly lines edited by hand."""
-        for quota in self:
-            if quota.line_ids:
-                quota.with_context(spm_quota_syncing=True).amount = sum(quota.line_ids.mapped("amount"))
+        with trusted(self.env, QUOTA_SYNCING):
+            for quota in self:
+                if quota.line_ids:
+                    quota.amount = sum(quota.line_ids.mapped("amount"))
 
     def action_distribute(self):
         self.filtered(lambda q: q.state == "draft")._distribute()
@@ -224,11 +232,13 @@ class SpmQuota(models.Model):
                 continue
             if not quota.line_ids:
                 quota._distribute()
-            quota.state = "confirmed"
+            with trusted(self.env, QUOTA_WORKFLOW):
+                quota.state = "confirmed"
         return True
 
     def action_draft(self):
-        self.write({"state": "draft"})
+        with trusted(self.env, QUOTA_WORKFLOW):
+            self.write({"state": "draft"})
         return True
 
     def action_split(self):

@@ -1,6 +1,9 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import is_trusted
+from .spm_quota import QUOTA_SYNCING
+
 
 class SpmQuotaLine(models.Model):
     """The quota of one month: the target that achievement is measured against."""
@@ -30,13 +33,12 @@ class SpmQuotaLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if self.filtered(lambda line: line.quota_id.state == "confirmed") and not self.env.context.get(
-            "spm_quota_syncing"
-        ):
+        syncing = is_trusted(self.env, QUOTA_SYNCING)
+        if not syncing and self.filtered(lambda line: line.quota_id.state == "confirmed"):
             raise UserError(_("The monthly lines of a confirmed quota cannot be changed."))
         if vals.get("month"):
             vals["month"] = fields.Date.to_date(vals["month"]).replace(day=1)
         result = super().write(vals)
-        if "amount" in vals and not self.env.context.get("spm_quota_syncing"):
+        if "amount" in vals and not syncing:
             self.quota_id._sync_amount_with_lines()
         return result

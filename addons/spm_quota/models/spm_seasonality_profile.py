@@ -64,13 +64,7 @@ class SpmSeasonalityProfile(models.Model):
                 raise UserError(_("The history must cover at least one year."))
             today = fields.Date.context_today(profile)
             date_from = today.replace(day=1) - relativedelta(years=profile.history_years)
-            unit_domain = []
-            if unit.product_category_ids:
-                unit_domain = [("product_categ_id", "child_of", unit.product_category_ids.ids)]
-            if unit.team_ids:
-                team_domain = [("team_id", "in", unit.team_ids.ids)]
-                unit_domain = ["|", *unit_domain, *team_domain] if unit_domain else team_domain
-            if not unit_domain:
+            if not (unit.product_category_ids or unit.team_ids):
                 raise UserError(
                     _("The business unit %s has no product categories nor sales teams.", unit.name)
                 )
@@ -81,14 +75,20 @@ class SpmSeasonalityProfile(models.Model):
                     ("move_type", "in", ("out_invoice", "out_refund")),
                     ("invoice_date", ">=", date_from),
                     ("invoice_date", "<", today.replace(day=1)),
-                    *unit_domain,
                 ],
-                ["invoice_date:month"],
+                ["invoice_date:month", "product_categ_id", "team_id"],
                 ["price_subtotal:sum"],
             )
+            # The sales the unit is credited for: the resolver's rule, the one credit uses.
+            units = self.env["spm.business.unit"]._resolve_business_units_of_categories(
+                [categ for _month, categ, _team, _amount in groups],
+                [team for _month, _categ, team, _amount in groups],
+                [unit.company_id] * len(groups),
+            )
             by_month = dict.fromkeys(range(1, 13), 0.0)
-            for month_start, amount in groups:
-                by_month[month_start.month] += amount
+            for (month_start, _categ, _team, amount), line_unit in zip(groups, units, strict=True):
+                if line_unit == unit:
+                    by_month[month_start.month] += amount
             total = sum(by_month.values())
             if total <= 0:
                 raise UserError(

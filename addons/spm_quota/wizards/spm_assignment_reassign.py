@@ -5,6 +5,9 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from ..models.spm_assignment import DEFER_SHARE_CHECK
+from ..tools import allocate_amount, trusted
+
 
 class SpmAssignmentReassign(models.TransientModel):
     """Move accounts to other salespersons from a date, keeping history true:
@@ -60,7 +63,6 @@ class SpmAssignmentReassign(models.TransientModel):
         moving = self._assignments_to_move()
         if not moving:
             raise UserError(_("No assignment in force on or after this date matches."))
-        Assignment = self.env["spm.assignment"].with_context(spm_defer_share_check=True)
         # Without a salesperson the whole split of each account and unit moves together.
         groups = defaultdict(lambda: self.env["spm.assignment"])
         for assignment in moving:
@@ -68,7 +70,9 @@ class SpmAssignmentReassign(models.TransientModel):
         new_vals = []
         for (partner, unit, date_to), assignments in groups.items():
             moved_share = sum(assignments.mapped("share"))
-            for line in self.line_ids:
+            # The moved share split exactly, as credit is: 50 % over thirds is 16.67 + 16.67 + 16.66.
+            new_shares = allocate_amount(moved_share, self.line_ids.mapped("share"), 0.01)
+            for line, share in zip(self.line_ids, new_shares, strict=True):
                 new_vals.append(
                     {
                         "partner_id": partner.id,
@@ -76,17 +80,17 @@ class SpmAssignmentReassign(models.TransientModel):
                         "company_id": assignments[0].company_id.id,
                         "user_id": line.user_id.id,
                         "kind": "split",
-                        "share": moved_share * line.share / 100.0,
+                        "share": share,
                         "date_from": self.date,
                         "date_to": date_to,
                     }
                 )
         starting_later = moving.filtered(lambda a: a.date_from >= self.date)
-        (moving - starting_later).with_context(spm_defer_share_check=True).write(
-            {"date_to": self.date - timedelta(days=1)}
-        )
-        starting_later.with_context(spm_defer_share_check=True).write({"active": False})
-        new = Assignment.create(new_vals)
+        # The splits change in several writes: their shares are checked once, at the end.
+        with trusted(self.env, DEFER_SHARE_CHECK):
+            (moving - starting_later).write({"date_to": self.date - timedelta(days=1)})
+            starting_later.write({"active": False})
+            new = self.env["spm.assignment"].create(new_vals)
         self.env["spm.assignment"]._check_split_shares_of_partners(moving.partner_id)
         for partner in moving.partner_id:
             partner.message_post(
