@@ -7,6 +7,7 @@ from unittest.mock import patch
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.spm_portal.controllers import api as api_module
+from odoo.addons.spm_portal.controllers.portal import BLANK_FORM_LINES, MAX_LINES_PER_BILLING
 from odoo.addons.spm_portal.tools import billing_file, limits, read_rows, to_number, xlsx_reader
 
 from .http_common import SpmPortalHttpCase
@@ -258,6 +259,20 @@ class TestHostilePortalInput(SpmPortalHttpCase):
         self.assertEqual(self.url_open("/my/secondary-sales/99999999999999").status_code, 404)
         response = self.post("/my/secondary-sales/save", self.form_data(billing_id="9" * 30))
         self.assertEqual(response.status_code, 404)
+
+    def test_form_lines_are_bounded(self):
+        """The form's lines are read up to one more than a billing may have: the
+        validator refuses them, and the form shown again does not grow with them."""
+        self.login(self.portal_a)
+        count = MAX_LINES_PER_BILLING + 50
+        response = self.post(
+            "/my/secondary-sales/save", self.form_data(lines=[("T-INS", "1", "1")] * count, action="save")
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("more than 10000 lines", response.text.replace(",", ""))
+        self.assertLessEqual(
+            response.text.count('name="line_product"'), MAX_LINES_PER_BILLING + 1 + BLANK_FORM_LINES
+        )
 
     def test_upload_errors_are_bounded(self):
         self.login(self.portal_a)
