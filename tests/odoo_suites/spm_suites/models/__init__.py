@@ -1,0 +1,2 @@
+from . import spm_credit_issue
+from . import spm_credit_line
