@@ -24,6 +24,7 @@
         "views/spm_credit_dashboard_views.xml",
         "wizards/spm_credit_report_wizard_views.xml",
         "views/spm_credit_menus.xml",
+        "views/spm_credit_monthly_views.xml",
     ],
     "demo": [
         "demo/spm_credit_demo.xml",

@@ -1,4 +1,5 @@
 from collections import defaultdict
+from decimal import Decimal
 
 import babel.dates
 from dateutil.relativedelta import relativedelta
@@ -113,7 +114,7 @@ class SpmCreditDashboard(models.AbstractModel):
             "today": fields.Date.to_string(today),
             "currency_id": self.env.company.currency_id.id,
             "performance": performance,
-            "year_target": sum(per_month[m]["target"] for m in months),
+            "year_target": self._sum_figures(per_month[m] for m in months)["target"],
             "trend": trend,
             "is_manager": bool(team_units),
             "teams": teams,
@@ -200,11 +201,12 @@ class SpmCreditDashboard(models.AbstractModel):
 
     @api.model
     def _sum_figures(self, rows):
-        totals = {"target": 0.0, "achieved": 0.0, "collected": 0.0}
+        # Added as decimals: float sums of large amounts drift from the cent.
+        totals = {"target": Decimal(0), "achieved": Decimal(0), "collected": Decimal(0)}
         for row in rows:
             for key in totals:
-                totals[key] += row[key]
-        return totals
+                totals[key] += Decimal(str(row[key]))
+        return {key: float(total) for key, total in totals.items()}
 
     @api.model
     def _with_attainment(self, values):

@@ -1,11 +1,20 @@
+import logging
+
 from odoo import _, api, fields, models
 from odoo.tools import html_escape
+
+_logger = logging.getLogger(__name__)
 
 ISSUE_REASONS = [
     ("no_unit", "No business unit"),
     ("no_assignment", "No salesperson assigned"),
     ("incomplete_shares", "Team splits do not add up to 100 %"),
+    ("monthly_mismatch", "Monthly credit differs from its credit lines"),
 ]
+# The source of a monthly_mismatch issue: one key of the monthly aggregate.
+MONTHLY_REF = "spm.credit.monthly,{},{},{},{}"
+# A damaged aggregate can differ on every key: the issues a check opens are bounded.
+MAX_NEW_MONTHLY_ISSUES = 1000
 
 
 class SpmCreditIssue(models.Model):
@@ -32,6 +41,9 @@ class SpmCreditIssue(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount = fields.Monetary(readonly=True)
+    # Monthly mismatches: whose aggregate, and by how much its collected amount differs.
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    collected_difference = fields.Monetary(readonly=True)
     date = fields.Date(readonly=True)
     state = fields.Selection(
         [("open", "Open"), ("resolved", "Resolved")], default="open", required=True, readonly=True, index=True
@@ -87,6 +99,52 @@ class SpmCreditIssue(models.Model):
         for document, units in new_by_document.items():
             self._schedule_manager_activity(document, units)
         return created
+
+    @api.model
+    def _sync_monthly_issues(self, differences, company_ids=None):
+        """Open an issue for each key of the monthly aggregate in ``differences``
+        (see ``spm.credit.monthly._differences``), update the amounts of those
+        already open, and resolve the other open mismatches (of ``company_ids``
+        only, when given)."""
+        domain = [("reason", "=", "monthly_mismatch"), ("state", "=", "open")]
+        if company_ids is not None:
+            domain.append(("company_id", "in", list(company_ids)))
+        current = {issue.source_ref: issue for issue in self.search(domain)}
+        to_create, seen = [], set()
+        for user_id, unit_id, company_id, month, amount, collected in differences:
+            ref = MONTHLY_REF.format(user_id, unit_id, company_id, month)
+            seen.add(ref)
+            issue = current.get(ref)
+            if issue:
+                currency = issue.currency_id
+                if currency.compare_amounts(issue.amount, amount) or currency.compare_amounts(
+                    issue.collected_difference, collected
+                ):
+                    issue.write({"amount": amount, "collected_difference": collected})
+                continue
+            to_create.append(
+                {
+                    "source_ref": ref,
+                    "reason": "monthly_mismatch",
+                    "user_id": user_id,
+                    "business_unit_id": unit_id,
+                    "company_id": company_id,
+                    "date": month,
+                    "amount": amount,
+                    "collected_difference": collected,
+                }
+            )
+        resolved = self.browse([issue.id for ref, issue in current.items() if ref not in seen])
+        if resolved:
+            resolved.write({"state": "resolved", "resolved_date": fields.Datetime.now()})
+        if len(to_create) > MAX_NEW_MONTHLY_ISSUES:
+            _logger.warning(
+                "The monthly credit differs from its lines on %d new keys, %d reported: rebuild it.",
+                len(to_create),
+                MAX_NEW_MONTHLY_ISSUES,
+            )
+            to_create = to_create[:MAX_NEW_MONTHLY_ISSUES]
+        return self.create(to_create) if to_create else self.browse()
 
     @api.model
     def _schedule_manager_activity(self, document, units):

@@ -1,5 +1,6 @@
 from collections import defaultdict
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -201,41 +202,24 @@ class SpmCreditLine(models.Model):
 
     # ------------------------------------------------------------ aggregates
 
-    def _update_monthly(self, collected_deltas=None):
-        """Add these lines' amounts (or the given collected deltas) to the monthly
-        aggregate in one upsert, so reports never scan the lines."""
-        if collected_deltas is None:
-            entries = [
-                (
-                    (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month),
-                    line.amount,
-                    line.amount_collected,
-                    1,
-                )
-                for line in self
-            ]
-        else:
-            entries = [
-                ((line.user_id.id, line.business_unit_id.id, line.company_id.id, line.month), 0.0, delta, 0)
-                for line, delta in collected_deltas
-            ]
-        self._add_to_monthly(entries)
+    def _update_monthly(self):
+        """Add these new lines to the monthly aggregate in one statement, summed
+        in SQL from the lines as stored, so reports never scan the lines."""
+        self.flush_recordset()
+        self.env["spm.credit.monthly"]._add_lines(self.ids)
 
     @api.model
     def _add_to_monthly(self, entries):
         """Add ``entries`` ``((user_id, unit_id, company_id, month), amount, collected, count)``
-        to the monthly aggregate."""
-        totals = defaultdict(lambda: [0.0, 0.0, 0])
+        to the monthly aggregate, the amounts being those the lines stored
+        (floats, sent to PostgreSQL by their ``repr``, or ``Decimal``)."""
+        totals = defaultdict(lambda: [Decimal(0), Decimal(0), 0])
         for key, amount, collected, count in entries:
-            totals[key][0] += amount
-            totals[key][1] += collected
+            # Added as the decimals the lines hold: float sums of large amounts drift.
+            totals[key][0] += Decimal(str(amount))
+            totals[key][1] += Decimal(str(collected))
             totals[key][2] += count
         if totals:
-            # Sums of amounts in cents stay in cents: round away the float noise.
-            currencies = {c.id: c.currency_id for c in self.env["res.company"].browse({k[2] for k in totals})}
-            for key, values in totals.items():
-                currency = currencies[key[2]]
-                values[0], values[1] = currency.round(values[0]), currency.round(values[1])
             self.env["spm.credit.monthly"]._add(totals)
 
     @api.model
@@ -566,59 +550,105 @@ class SpmCreditLine(models.Model):
     @api.model
     def _sync_collected(self, moves):
         """Set the collected amount of the credit of ``moves`` (customer invoices)
-        pro rata of what is paid on each invoice, in one update."""
-        moves = moves.filtered(lambda m: m.is_sale_document(include_receipts=True))
-        if not moves or self.env.context.get("spm_credit_disabled"):
+        to the paid share of each invoice's credit (of each order line's, for
+        credit on orders), in one update of the lines and the monthly aggregate."""
+        if self.env.context.get("spm_credit_disabled"):
             return
-        paid_ratio = {}
-        for move in moves:
-            total = move.amount_total_signed
-            paid_ratio[move.id] = (1.0 - move.amount_residual_signed / total) if total else 0.0
+        # Whoever may reconcile the invoice (an accountant without any SPM role
+        # included) updates its credit's collected amount: the engine reads
+        # the documents and writes its own records as superuser.
+        Line = self.sudo()
+        moves = moves.sudo().filtered(lambda m: m.is_sale_document(include_receipts=True))
+        if not moves:
+            return
+        by_move = defaultdict(list)
+        for lines in Line._active_lines(moves.invoice_line_ids).values():
+            for line in lines:
+                by_move[line.move_id].append(line)
+        collected = {}
+        for move, lines in by_move.items():
+            collected.update(Line._allocate_collected(lines, Line._move_paid_ratio(move)))
         sale_lines = moves.line_ids.sale_line_ids
-        invoice_lines = self.sudo()._active_lines(moves.invoice_line_ids)
-        order_lines = self.sudo()._active_lines(sale_lines) if sale_lines else {}
-        updates = []
-        for lines in invoice_lines.values():
-            for line in lines:
-                updates.append((line, line.amount * paid_ratio.get(line.move_id.id, 0.0)))
-        for sale_line, lines in order_lines.items():
-            ratio = self._sale_line_paid_ratio(sale_line)
-            for line in lines:
-                updates.append((line, line.amount * ratio if line.state == "confirmed" else 0.0))
-        changed = []
-        for line, exact in updates:
-            collected = line.currency_id.round(exact)
-            if line.currency_id.compare_amounts(collected, line.amount_collected):
-                changed.append((line, collected, collected - line.amount_collected))
+        for sale_line, lines in (Line._active_lines(sale_lines) if sale_lines else {}).items():
+            # Provisional credit (not invoiced yet) collects nothing.
+            collected.update(dict.fromkeys(lines, Decimal(0)))
+            confirmed = [line for line in lines if line.state == "confirmed"]
+            if confirmed:
+                collected.update(Line._allocate_collected(confirmed, Line._sale_line_paid_ratio(sale_line)))
+        changed = {
+            line: amount
+            for line, amount in collected.items()
+            if amount != Decimal(str(line.amount_collected or 0.0))
+        }
         if not changed:
             return
-        self.flush_model(["amount_collected"])
+        Line.flush_model(["amount_collected"])
+        self.env["spm.credit.monthly"].flush_model()
+        # The aggregate gets what each line's collected amount changed by, as the
+        # database holds it (numeric, exact), in the same statement.
         self.env.cr.execute(
             """
-            UPDATE spm_credit_line l SET amount_collected = v.collected
-              FROM unnest(%s::int[], %s::numeric[]) AS v(id, collected)
-             WHERE l.id = v.id
+            WITH changed AS (
+                UPDATE spm_credit_line l SET amount_collected = v.collected
+                  FROM unnest(%s::int[], %s::numeric[]) AS v(id, collected)
+                  JOIN spm_credit_line o ON o.id = v.id
+                 WHERE l.id = v.id
+             RETURNING l.user_id, l.business_unit_id, l.company_id, l.month,
+                       v.collected - COALESCE(o.amount_collected, 0) AS delta
+            )
+            INSERT INTO spm_credit_monthly
+                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
+            SELECT user_id, business_unit_id, company_id, month, 0, SUM(delta), 0
+              FROM changed GROUP BY 1, 2, 3, 4
             """,
-            [[line.id for line, _c, _d in changed], [c for _line, c, _d in changed]],
+            [[line.id for line in changed], list(changed.values())],
         )
-        lines = self.browse([line.id for line, _c, _d in changed])
+        lines = Line.browse([line.id for line in changed])
         lines.invalidate_recordset(["amount_collected"])
-        self.browse()._update_monthly(collected_deltas=[(line, delta) for line, _c, delta in changed])
+        self.env["spm.credit.monthly"].invalidate_model()
         lines._notify_credit_update()
 
     @api.model
-    def _sale_line_paid_ratio(self, sale_line):
-        invoice_lines = sale_line.invoice_lines.filtered(lambda inv_line: inv_line.parent_state == "posted")
-        total = sum(-inv_line.balance for inv_line in invoice_lines)
+    def _allocate_collected(self, lines, ratio):
+        """{line: collected} for the ``lines`` of one invoice (or order line):
+        the paid share ``ratio`` of their credit, rounded once and split over
+        them in proportion to their amounts by largest remainder, as credit
+        itself is, so that it adds up to the cent. Negative lines (a discount)
+        share their own part of it."""
+        currency = lines[0].currency_id
+        step = Decimal(str(currency.rounding))
+        amounts = {line: Decimal(str(line.amount or 0.0)) for line in lines}
+
+        def paid_of(side):
+            exact = sum((amounts[line] for line in side), Decimal(0)) * ratio
+            return (exact / step).to_integral_value(ROUND_HALF_UP) * step
+
+        positive = [line for line in lines if amounts[line] > 0]
+        negative = [line for line in lines if amounts[line] < 0]
+        paid = paid_of(lines)
+        paid_positive = paid_of(positive) if negative else paid
+        result = dict.fromkeys(lines, Decimal(0))
+        for side, share in ((positive, paid_positive), (negative, paid - paid_positive)):
+            if side:
+                parts = allocate_amount(share, [abs(amounts[line]) for line in side], currency.rounding)
+                result.update((line, Decimal(str(part))) for line, part in zip(side, parts, strict=True))
+        return result
+
+    @api.model
+    def _move_paid_ratio(self, move):
+        """The paid share of ``move``, exact (a ``Decimal`` from 0 to 1)."""
+        total = Decimal(str(move.amount_total_signed))
         if not total:
-            return 0.0
-        paid = 0.0
+            return Decimal(0)
+        return (total - Decimal(str(move.amount_residual_signed))) / total
+
+    @api.model
+    def _sale_line_paid_ratio(self, sale_line):
+        """The paid share of what ``sale_line``'s posted invoices invoiced, exact."""
+        invoice_lines = sale_line.invoice_lines.filtered(lambda inv_line: inv_line.parent_state == "posted")
+        total = paid = Decimal(0)
         for inv_line in invoice_lines:
-            move = inv_line.move_id
-            ratio = (
-                (1.0 - move.amount_residual_signed / move.amount_total_signed)
-                if move.amount_total_signed
-                else 0.0
-            )
-            paid += -inv_line.balance * ratio
-        return paid / total
+            amount = Decimal(str(-inv_line.balance))
+            total += amount
+            paid += amount * self._move_paid_ratio(inv_line.move_id)
+        return paid / total if total else Decimal(0)

@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 
 class SpmCreditMonthly(models.Model):
@@ -11,6 +13,11 @@ class SpmCreditMonthly(models.Model):
     crediting the same salesperson at the same moment never wait for, nor
     conflict with, each other. Readers add the rows up; a daily job merges
     them into one row per key.
+
+    Amounts are summed as ``numeric``, in SQL or as decimals, never as
+    floats: the aggregate of a key equals the sum of its credit lines to the
+    cent, which a daily job checks (differences become credit issues) and an
+    administrator's rebuild restores.
     """
 
     _name = "spm.credit.monthly"
@@ -36,7 +43,7 @@ class SpmCreditMonthly(models.Model):
     @api.model
     def _add(self, totals):
         """Add ``totals`` {(user_id, unit_id, company_id, month): [amount, collected, count]}
-        as this transaction's rows, in one statement."""
+        (amounts as ``Decimal``) as this transaction's rows, in one statement."""
         keys = list(totals)
         self.flush_model()
         self.env.cr.execute(
@@ -82,3 +89,114 @@ class SpmCreditMonthly(models.Model):
         )
         self.invalidate_model()
         return True
+
+    @api.model
+    def _add_lines(self, line_ids):
+        """Add the credit lines ``line_ids`` (created in this transaction) as
+        this transaction's rows, summed in SQL from the lines as stored."""
+        self.flush_model()
+        self.env.cr.execute(
+            """
+            INSERT INTO spm_credit_monthly
+                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
+            SELECT user_id, business_unit_id, company_id, month, SUM(COALESCE(amount, 0)),
+                   SUM(COALESCE(amount_collected, 0)), COUNT(*)
+              FROM spm_credit_line WHERE id = ANY(%s)
+             GROUP BY 1, 2, 3, 4
+            """,
+            [list(line_ids)],
+        )
+        self.invalidate_model()
+
+    @api.model
+    def _differences(self, company_ids=None):
+        """The keys whose aggregate differs from the sum of their credit lines,
+        in one query: ``[(user_id, unit_id, company_id, month, amount difference,
+        collected difference)]``, the differences being lines minus aggregate.
+
+        Every transaction commits its credit lines and its aggregate rows
+        together, so one snapshot of both tables agrees to the cent unless the
+        aggregate was damaged."""
+        self.flush_model()
+        self.env["spm.credit.line"].flush_model(
+            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected"]
+        )
+        scope = SQL("WHERE company_id = ANY(%s)", list(company_ids)) if company_ids is not None else SQL()
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT user_id, business_unit_id, company_id, month,
+                   SUM(line_amount) - SUM(amount), SUM(line_collected) - SUM(collected)
+              FROM (SELECT user_id, business_unit_id, company_id, month,
+                           COALESCE(amount, 0) AS line_amount,
+                           COALESCE(amount_collected, 0) AS line_collected, 0 AS amount, 0 AS collected
+                      FROM spm_credit_line %(scope)s
+                    UNION ALL
+                    SELECT user_id, business_unit_id, company_id, month, 0, 0,
+                           COALESCE(amount, 0), COALESCE(amount_collected, 0)
+                      FROM spm_credit_monthly %(scope)s) u
+             GROUP BY 1, 2, 3, 4
+            HAVING SUM(line_amount) != SUM(amount) OR SUM(line_collected) != SUM(collected)
+             ORDER BY 3, 4, 1, 2
+            """,
+                scope=scope,
+            )
+        )
+        return self.env.cr.fetchall()
+
+    @api.model
+    def _cron_check_lines(self):
+        """Compare the aggregate with the credit lines (the daily job): each
+        key that differs gets an open credit issue, the issues of keys that
+        agree again are resolved."""
+        self.env["spm.credit.issue"].sudo()._sync_monthly_issues(self._differences())
+        return True
+
+    @api.model
+    def action_rebuild(self):
+        """Rebuild the aggregate of the current companies from their credit
+        lines (administrators), and resolve the credit issues it fixes."""
+        if not self.env.user.has_group("spm_quota.group_spm_admin"):
+            raise AccessError(_("Only Sales Performance administrators can rebuild the monthly credit."))
+        company_ids = self.env.companies.ids
+        self.sudo()._rebuild(company_ids)
+        self.env["spm.credit.issue"].sudo()._sync_monthly_issues(self._differences(company_ids), company_ids)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": _("The monthly credit was rebuilt from the credit lines."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def _rebuild(self, company_ids):
+        """Replace the rows of ``company_ids`` by the sums of their credit lines,
+        in one statement.
+
+        As for the daily merge, the statement works on one snapshot: it deletes
+        the rows it sees and adds up the lines it sees, and every transaction
+        commits its lines and its rows together. The rows of a transaction that
+        commits meanwhile are not in the snapshot and stay, as do its lines'
+        amounts in the sums: nothing is counted twice or lost."""
+        self.flush_model()
+        self.env["spm.credit.line"].flush_model(
+            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected"]
+        )
+        self.env.cr.execute(
+            """
+            WITH removed AS (
+                DELETE FROM spm_credit_monthly WHERE company_id = ANY(%(companies)s)
+            )
+            INSERT INTO spm_credit_monthly
+                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
+            SELECT user_id, business_unit_id, company_id, month, SUM(COALESCE(amount, 0)),
+                   SUM(COALESCE(amount_collected, 0)), COUNT(*)
+              FROM spm_credit_line WHERE company_id = ANY(%(companies)s)
+             GROUP BY 1, 2, 3, 4
+            """,
+            {"companies": list(company_ids)},
+        )
+        self.invalidate_model()

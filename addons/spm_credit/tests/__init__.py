@@ -2,6 +2,7 @@ from . import test_credit_allocation
 from . import test_credit_order_basis
 from . import test_credit_invoice_basis
 from . import test_credit_collected
+from . import test_credit_exact_sums
 from . import test_credit_policy
 from . import test_credit_lock
 from . import test_credit_query_count

@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
@@ -179,13 +181,13 @@ class SpmCreditReportWizard(models.TransientModel):
         )
         groups.sort(key=lambda g: (g[0].name or "", g[1].display_name or "", g[2].name or ""))
         styles = (None, None, None, "money", "money", "money", "percent")
-        sums = [0.0, 0.0, 0.0]
+        sums = [Decimal(0)] * 3
         for user, unit, company, target, achieved, collected in groups:
             attainment = achieved * 100.0 / target if target else 0.0
             names = [record.display_name or None for record in (user, unit, company)]
             sheet.append([*names, target, achieved, collected, attainment], styles)
-            sums = [s + v for s, v in zip(sums, (target, achieved, collected), strict=True)]
-        # Float sums of many amounts drift: store what the currency would show.
+            sums = [s + Decimal(str(v)) for s, v in zip(sums, (target, achieved, collected), strict=True)]
+        # Added as decimals: float sums of many amounts drift from the cent.
         target, achieved, collected = (self._round(value) for value in sums)
         total_row = sheet.rows + 1
         # Attainment of the total: achieved over target, not a sum of percentages.
@@ -296,16 +298,20 @@ class SpmCreditReportWizard(models.TransientModel):
         ]
         sheet = self._add_sheet(workbook, title, columns)
         styles = (None, "date", "month") + (None,) * 9 + ("percent", "money", "money")
-        count, amount_total, collected_total = 0, 0.0, 0.0
+        count, amount_total, collected_total = 0, Decimal(0), Decimal(0)
         for rows in self._fetch_line_rows(domain):
             for row in rows:
                 sheet.append(row, styles)
-                amount_total += row[13]
-                collected_total += row[14]
+                # Added as decimals: float sums of many amounts drift from the cent.
+                amount_total += Decimal(str(row[13]))
+                collected_total += Decimal(str(row[14]))
             count += len(rows)
         amount_total, collected_total = self._round(amount_total), self._round(collected_total)
         self._append_totals(sheet, {13: amount_total, 14: collected_total})
         return {"amount": amount_total, "collected": collected_total, "rows": count}
 
     def _round(self, value):
-        return self.env.company.currency_id.round(value)
+        """The decimal ``value`` rounded to the currency, as the float a cell holds
+        (``currency.round`` works on floats, and is off by cents above trillions)."""
+        step = Decimal(str(self.env.company.currency_id.rounding))
+        return float((value / step).to_integral_value(ROUND_HALF_UP) * step)
