@@ -298,15 +298,18 @@ class SpmCreditReportWizard(models.TransientModel):
         ]
         sheet = self._add_sheet(workbook, title, columns)
         styles = (None, "date", "month") + (None,) * 9 + ("percent", "money", "money")
-        count, amount_total, collected_total = 0, Decimal(0), Decimal(0)
+        count = 0
         for rows in self._fetch_line_rows(domain):
             for row in rows:
                 sheet.append(row, styles)
-                # Added as decimals: float sums of many amounts drift from the cent.
-                amount_total += Decimal(str(row[13]))
-                collected_total += Decimal(str(row[14]))
             count += len(rows)
-        amount_total, collected_total = self._round(amount_total), self._round(collected_total)
+        # Summed in SQL (numeric) over the same lines and snapshot: float sums of many amounts drift.
+        [(amount_total, collected_total)] = self.env["spm.credit.line"]._read_group(
+            domain, [], ["amount:sum", "amount_collected:sum"]
+        )
+        amount_total, collected_total = (
+            self._round(Decimal(str(value or 0.0))) for value in (amount_total, collected_total)
+        )
         self._append_totals(sheet, {13: amount_total, 14: collected_total})
         return {"amount": amount_total, "collected": collected_total, "rows": count}
 
