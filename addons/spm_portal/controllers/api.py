@@ -20,7 +20,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
 from ..models.spm_secondary_billing import CONTROL_CHARACTERS
-from ..tools import ErrorList, bound_errors, count_errors
+from ..tools import ErrorList, bill_number_key, bound_errors, count_errors
 from ..tools.limits import (
     MAX_BILLINGS,
     MAX_BODY,
@@ -333,13 +333,11 @@ class SpmSecondaryBillingApi(http.Controller):
         Billing = request.env["spm.secondary.billing"]
         billing = Billing.browse()
         # No stored bill number has control characters: do not send such a value to the database.
-        if not CONTROL_CHARACTERS.search(bill_number):
+        key = "" if CONTROL_CHARACTERS.search(bill_number) else bill_number_key(bill_number)
+        if key:
+            # Found however it is written, as a second submission of it would be.
             billing = Billing.search(
-                [
-                    ("distributor_id", "=", distributor.id),
-                    ("bill_number", "=", bill_number.strip()),
-                ],
-                limit=1,
+                [("distributor_id", "=", distributor.id), ("bill_number_key", "=", key)], limit=1
             )
         if not billing:
             error = ApiError(404, "not_found", f"No billing with the bill number {bill_number}.")

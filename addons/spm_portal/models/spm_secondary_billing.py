@@ -9,7 +9,7 @@ from odoo.tools import float_round, format_amount, format_date, html_escape
 
 from odoo.addons.spm_quota.tools import is_trusted, trusted
 
-from ..tools import to_date, to_number
+from ..tools import bill_number_key, to_date, to_number
 
 # Changing one of these changes what the billing reports: only in draft.
 CONTENT_FIELDS = {
@@ -91,6 +91,12 @@ class SpmSecondaryBilling(models.Model):
         tracking=True,
         copy=False,
         help="The distributor's own number of the bill; unique per distributor.",
+    )
+    bill_number_key = fields.Char(
+        compute="_compute_bill_number_key",
+        store=True,
+        help="The bill number as bills are told apart: two bill numbers of a distributor with the "
+        "same key are the same bill (see tools/bill_number.py). Indexed by the unique constraint.",
     )
     distributor_id = fields.Many2one(
         "res.partner",
@@ -182,12 +188,17 @@ class SpmSecondaryBilling(models.Model):
     _sql_constraints = [
         (
             "bill_number_distributor_uniq",
-            "unique(distributor_id, bill_number)",
+            "unique(distributor_id, bill_number_key)",
             "A distributor's bill number can be reported only once.",
         ),
     ]
 
     # ------------------------------------------------------------ computes
+
+    @api.depends("bill_number")
+    def _compute_bill_number_key(self):
+        for billing in self:
+            billing.bill_number_key = bill_number_key(billing.bill_number) or False
 
     @api.depends("line_ids.price_subtotal", "currency_id", "company_id", "bill_date", "billing_type")
     def _compute_amounts(self):
@@ -277,6 +288,9 @@ class SpmSecondaryBilling(models.Model):
                 vals["distributor_id"] = (
                     self.env["res.partner"].browse(vals["distributor_id"]).commercial_partner_id.id
                 )
+        self.browse()._check_bill_numbers_free(
+            [(vals.get("distributor_id"), vals.get("bill_number")) for vals in vals_list]
+        )
         billings = super().create(vals_list)
         billings._check_manager_scope()
         return billings
@@ -298,6 +312,16 @@ class SpmSecondaryBilling(models.Model):
         self._check_manager_scope()
         if vals.get("bill_number"):
             vals["bill_number"] = vals["bill_number"].strip()
+        if {"bill_number", "distributor_id"} & set(vals):
+            self._check_bill_numbers_free(
+                [
+                    (
+                        vals.get("distributor_id", billing.distributor_id.id),
+                        vals.get("bill_number", billing.bill_number),
+                    )
+                    for billing in self
+                ]
+            )
         result = super().write(vals)
         # Record rules see the billing before the write: where it went must be in reach too.
         if "company_id" in vals and not self.env.su:
@@ -333,6 +357,57 @@ class SpmSecondaryBilling(models.Model):
                         "%(retailer)s is not a retailer of %(distributor)s.",
                         retailer=billing.retailer_id.display_name,
                         distributor=billing.distributor_id.display_name,
+                    )
+                )
+
+    def _check_bill_numbers_free(self, numbers):
+        """Refuse bill numbers with the key of another billing of their distributor:
+        a bill is reported once, however its number is written (the back office's
+        check; the channels' is :meth:`_check_billings`, before they create).
+
+        Called by create and write before they change anything: the unique
+        constraint holds the rule too, but its message cannot name the earlier
+        billing, and once these billings are flushed it speaks first.
+
+        :param numbers: ``(distributor id, bill number)`` of each billing
+            created, or of each billing of ``self`` written
+        """
+        first = {}
+        for distributor_id, number in numbers:
+            key = (distributor_id, bill_number_key(number))
+            if key[1] and key in first:
+                raise ValidationError(
+                    _(
+                        "The bill numbers %(number)s and %(first)s are the same bill of %(distributor)s.",
+                        number=number,
+                        first=first[key],
+                        distributor=self.env["res.partner"].browse(distributor_id).sudo().display_name,
+                    )
+                )
+            first[key] = number
+        keys = [key for key in first if key[1]]
+        if not keys:
+            return
+        earlier = self.sudo().search(
+            [
+                ("distributor_id", "in", list({key[0] for key in keys})),
+                ("bill_number_key", "in", list({key[1] for key in keys})),
+                ("id", "not in", self.ids),
+            ],
+            order="id",
+        )
+        for billing in earlier:
+            number = first.get((billing.distributor_id.id, billing.bill_number_key))
+            if number is not None:
+                raise ValidationError(
+                    _(
+                        "The bill number %(number)s of %(distributor)s is already reported: it is the bill "
+                        "%(earlier_number)s of the billing %(earlier)s (%(state)s).",
+                        number=number,
+                        distributor=billing.distributor_id.display_name,
+                        earlier_number=billing.bill_number,
+                        earlier=billing.name,
+                        state=dict(self._fields["state"]._description_selection(self.env))[billing.state],
                     )
                 )
 
@@ -406,7 +481,7 @@ class SpmSecondaryBilling(models.Model):
         for billing in billings:
             count = len(errors)
             number = self._text(billing.get("bill_number"))
-            self._check_bill_number(billing, number, ctx)
+            key = self._check_bill_number(billing, number, ctx)
             bill_date = self._check_bill_date(billing, number, ctx)
             retailer, retailer_name = self._check_retailer(billing, number, ctx)
             billing_type = self._check_type(billing, number, ctx)
@@ -415,7 +490,7 @@ class SpmSecondaryBilling(models.Model):
             if len(errors) == count:
                 self._check_amounts(billing, number, line_vals, currency, bill_date, ctx)
             existing = self.browse()
-            previous = ctx["earlier"].get(number)
+            previous = ctx["earlier"].get(key)
             if previous:
                 signature = self._signature_of(bill_date, retailer, billing_type, currency, line_vals)
                 if allow_identical and len(errors) == count and previous._signature() == signature:
@@ -424,14 +499,7 @@ class SpmSecondaryBilling(models.Model):
                     ctx["error"](
                         billing,
                         "bill_number",
-                        _(
-                            "The bill number %(number)s is already used by your billing %(billing)s "
-                            "of %(date)s (%(state)s).",
-                            number=number,
-                            billing=previous.name,
-                            date=format_date(self.env, previous.bill_date),
-                            state=ctx["states"][previous.state],
-                        ),
+                        self._duplicate_message(number, previous, ctx),
                         number,
                         code="duplicate",
                     )
@@ -466,11 +534,11 @@ class SpmSecondaryBilling(models.Model):
 
         company = self.env.company
         lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
-        numbers = [self._text(b.get("bill_number")) for b in billings]
+        keys = {bill_number_key(self._text(b.get("bill_number"))) for b in billings} - {""}
         earlier = self.sudo().search(
             [
                 ("distributor_id", "=", distributor.id),
-                ("bill_number", "in", [n for n in numbers if n]),
+                ("bill_number_key", "in", list(keys)),
                 ("id", "not in", exclude.ids if exclude else []),
             ]
         )
@@ -497,7 +565,7 @@ class SpmSecondaryBilling(models.Model):
             "currencies": self._resolve_currencies(billings),
             "retailers": distributor._spm_find_retailers([t for t in retailer_texts if t]),
             "type_labels": self._type_labels(),
-            "earlier": {b.bill_number: b for b in earlier},
+            "earlier": {b.bill_number_key: b for b in earlier},
             "states": dict(self._fields["state"]._description_selection(self.env)),
             "seen": {},
             # Read once: every line's quantity and price are rounded with them.
@@ -506,7 +574,10 @@ class SpmSecondaryBilling(models.Model):
 
     @api.model
     def _check_bill_number(self, billing, number, ctx):
+        """The key of the billing's number (see :func:`..tools.bill_number_key`),
+        empty when it is refused."""
         error = ctx["error"]
+        key = bill_number_key(number)
         if not number:
             error(billing, "bill_number", _("The bill number is missing."))
         elif len(number) > MAX_BILL_NUMBER:
@@ -519,19 +590,51 @@ class SpmSecondaryBilling(models.Model):
                 ),
                 number,
             )
-        elif number in ctx["seen"]:
-            error(
-                billing,
-                "bill_number",
-                _(
+        elif not key:
+            error(billing, "bill_number", _("The bill number has no visible character."), number)
+        elif key in ctx["seen"]:
+            first_number, first = ctx["seen"][key]
+            if first_number == number:
+                message = _(
                     "The bill number %(number)s appears twice (first at %(first)s).",
                     number=number,
-                    first=ctx["seen"][number],
-                ),
-                number,
-            )
+                    first=first,
+                )
+            else:
+                message = _(
+                    "The bill number %(number)s is %(first_number)s written differently: the same bill "
+                    "appears twice (first at %(first)s).",
+                    number=number,
+                    first_number=first_number,
+                    first=first,
+                )
+            error(billing, "bill_number", message, number)
         else:
-            ctx["seen"][number] = billing.get("label") or billing.get("row") or ""
+            ctx["seen"][key] = (number, billing.get("label") or billing.get("row") or "")
+            return key
+        return ""
+
+    @api.model
+    def _duplicate_message(self, number, previous, ctx):
+        """Why ``number`` is refused: the earlier billing ``previous`` has its key."""
+        values = {
+            "number": number,
+            "billing": previous.name,
+            "date": format_date(self.env, previous.bill_date),
+            "state": ctx["states"][previous.state],
+        }
+        if previous.bill_number == number:
+            return _(
+                "The bill number %(number)s is already used by your billing %(billing)s "
+                "of %(date)s (%(state)s).",
+                **values,
+            )
+        return _(
+            "The bill number %(number)s is %(earlier)s written differently, already used by your billing "
+            "%(billing)s of %(date)s (%(state)s).",
+            earlier=previous.bill_number,
+            **values,
+        )
 
     @api.model
     def _check_bill_date(self, billing, number, ctx):

@@ -11,3 +11,4 @@ from . import test_billing_authority
 from . import test_billing_bounds
 from . import test_hostile_input
 from . import test_text_escaping
+from . import test_bill_identity

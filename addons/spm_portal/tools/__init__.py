@@ -1,4 +1,5 @@
 from . import limits
+from .bill_number import bill_number_key
 from .billing_file import (
     COLUMNS,
     HEADER_COLUMNS,
