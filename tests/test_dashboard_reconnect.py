@@ -1,9 +1,10 @@
 """The live dashboard recovers by itself when the server restarts.
 
 A salesperson's dashboard is open in headless Chromium on a real Odoo server
-process. The server is killed and started again on the same port; credit is
-then booked for the salesperson. The page, never reloaded, reconnects its bus
-and shows the new figure.
+process. The server is killed: the page says it is offline. The server is
+started again on the same port and credit is booked for the salesperson. The
+page, never reloaded, reconnects its bus, drops the offline badge and shows
+the new figure.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tests.odoo_server import OdooServer, make_credited_account
 
 DASHBOARD = "/odoo/action-spm_credit.spm_credit_dashboard_action"
 ACHIEVED = "document.querySelector('.o_spm_achieved_month')?.dataset.value"
+OFFLINE = "!!document.querySelector('.o_spm_dashboard_offline')"
 
 
 @pytest.fixture
@@ -47,11 +49,15 @@ def test_dashboard_recovers_after_server_restart(server):
         page.goto(server.url + DASHBOARD)
         assert float(page.wait_for(ACHIEVED)) == 40.0
         page.evaluate("window.spmNotReloaded = true")
+        assert page.evaluate(OFFLINE) is False
 
         server.kill()
+        page.wait_for(OFFLINE, timeout=30)
+        badge = page.evaluate("document.querySelector('.o_spm_dashboard_offline').textContent")
+        assert "Offline" in badge and "reconnecting" in badge
         server.start()
         book(60.0)
 
-        page.wait_for(f"Number({ACHIEVED}) === 100", timeout=90)
+        page.wait_for(f"Number({ACHIEVED}) === 100 && !{OFFLINE}", timeout=90)
         assert page.evaluate("window.spmNotReloaded === true"), "the page was reloaded"
         assert json.loads(page.evaluate("JSON.stringify(location.pathname)")).startswith("/odoo")

@@ -31,6 +31,8 @@ export class SpmDashboard extends Component {
             period: "month",
             userId: null,
             data: null,
+            // The worker may already have lost the server before the dashboard opened.
+            offline: this.busService.workerState === "DISCONNECTED",
         });
 
         onWillStart(async () => {
@@ -43,12 +45,22 @@ export class SpmDashboard extends Component {
         this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
         // After the server restarts or the network comes back, credit may have
         // been booked while nobody listened: read the figures again.
-        this.onReconnect = this.scheduleRefresh.bind(this);
+        this.onReconnect = () => {
+            this.state.offline = false;
+            this.scheduleRefresh();
+        };
         this.busService.addEventListener("reconnect", this.onReconnect);
+        // While the bus is down the figures stop following: tell the user.
+        this.onDisconnect = () => (this.state.offline = true);
+        this.onConnect = () => (this.state.offline = false);
+        this.busService.addEventListener("disconnect", this.onDisconnect);
+        this.busService.addEventListener("connect", this.onConnect);
         this.busService.start();
         onWillUnmount(() => {
             this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
             this.busService.removeEventListener("reconnect", this.onReconnect);
+            this.busService.removeEventListener("disconnect", this.onDisconnect);
+            this.busService.removeEventListener("connect", this.onConnect);
             clearTimeout(this.refreshTimeout);
             this.chart?.destroy();
         });
@@ -63,6 +75,16 @@ export class SpmDashboard extends Component {
 
     get data() {
         return this.state.data;
+    }
+
+    get offlineLabel() {
+        return _t("Offline — reconnecting…");
+    }
+
+    get offlineHint() {
+        return _t(
+            "Live updates are paused: the figures may be out of date until the connection is back."
+        );
     }
 
     get periods() {
