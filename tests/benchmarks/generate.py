@@ -271,13 +271,13 @@ def _quotas(ctx):
 
 def _orders(ctx):
     """Sale orders and their lines: SQL copies of one order made with the ORM."""
+    from odoo.addons.spm_quota.tools import trusted  # noqa: PLC0415 - needs the addons path
+
     env, rng, counts, owner_of = ctx["env"], ctx["rng"], ctx["counts"], ctx["owner_of"]
     customers, products, start, today = ctx["customers"], ctx["products"], ctx["start"], ctx["today"]
     tag, cr = ctx["tag"], ctx["env"].cr
-    template = (
-        env["sale.order"]
-        .with_context(spm_credit_disabled=True)
-        .create(
+    with trusted(env, "spm_credit_disabled"):
+        template = env["sale.order"].create(
             {
                 "partner_id": customers[0].id,
                 "order_line": [
@@ -285,8 +285,7 @@ def _orders(ctx):
                 ],
             }
         )
-    )
-    template.with_context(spm_credit_disabled=True).action_confirm()
+        template.action_confirm()
     env.flush_all()
     shares_per_order = 1 + SHARED_RATIO * 0.5
     order_count = max(int(counts["credit_lines"] / LINES_PER_ORDER / shares_per_order), 1)

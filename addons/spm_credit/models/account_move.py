@@ -1,11 +1,15 @@
 from odoo import fields, models
 
+from .spm_credit_document_mixin import CREDIT_READERS
+
 
 class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "spm.credit.document.mixin"]
 
-    spm_credit_line_ids = fields.One2many("spm.credit.line", "move_id", string="Sales Credit")
+    spm_credit_line_ids = fields.One2many(
+        "spm.credit.line", "move_id", string="Sales Credit", groups=CREDIT_READERS
+    )
 
     def _spm_credit_line_field(self):
         return "move_id"
@@ -41,6 +45,7 @@ class AccountMove(models.Model):
 
     def action_spm_recompute_credit(self):
         """Credit the invoice again after its assignments or units were fixed."""
+        self._spm_check_recompute_access()
         self._spm_sync_credit()
         return True
 

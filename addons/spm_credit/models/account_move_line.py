@@ -1,10 +1,14 @@
 from odoo import api, fields, models
 
+from .spm_credit_document_mixin import CREDIT_READERS
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
-    spm_credit_line_ids = fields.One2many("spm.credit.line", "move_line_id", string="Credit Lines")
+    spm_credit_line_ids = fields.One2many(
+        "spm.credit.line", "move_line_id", string="Credit Lines", groups=CREDIT_READERS
+    )
 
     def _spm_creditable(self):
         return self.filtered(

@@ -1,11 +1,15 @@
 from odoo import fields, models
 
+from .spm_credit_document_mixin import CREDIT_READERS
+
 
 class SaleOrder(models.Model):
     _name = "sale.order"
     _inherit = ["sale.order", "spm.credit.document.mixin"]
 
-    spm_credit_line_ids = fields.One2many("spm.credit.line", "order_id", string="Sales Credit")
+    spm_credit_line_ids = fields.One2many(
+        "spm.credit.line", "order_id", string="Sales Credit", groups=CREDIT_READERS
+    )
 
     def _spm_credit_line_field(self):
         return "order_id"
@@ -36,6 +40,7 @@ class SaleOrder(models.Model):
     def action_spm_recompute_credit(self):
         """Credit the order again after its assignments or units were fixed;
         lines already credited right are left alone, so nothing is duplicated."""
+        self._spm_check_recompute_access()
         self._spm_sync_credit()
         self.order_line.invoice_lines.move_id.action_spm_recompute_credit()
         return True

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import float_is_zero
 
+from .spm_credit_document_mixin import CREDIT_READERS
+
 # Changing one of these on a confirmed order changes its order-basis credit.
 CREDIT_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax_id"}
 
@@ -8,7 +10,9 @@ CREDIT_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
-    spm_credit_line_ids = fields.One2many("spm.credit.line", "sale_line_id", string="Credit Lines")
+    spm_credit_line_ids = fields.One2many(
+        "spm.credit.line", "sale_line_id", string="Credit Lines", groups=CREDIT_READERS
+    )
 
     def _spm_creditable(self):
         return self.filtered(

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
+from odoo.addons.spm_quota.tools import trusted
+
 
 class SpmCreditDemo(models.AbstractModel):
     """Demo history: months of orders, invoices and payments, credited as if
@@ -33,32 +35,34 @@ class SpmCreditDemo(models.AbstractModel):
             )
         ]
         today = fields.Date.context_today(self)
-        Order = self.env["sale.order"].with_context(spm_credit_disabled=True, tracking_disable=True)
+        Order = self.env["sale.order"].with_context(tracking_disable=True)
         for age in range(months - 1, -1, -1):
             month_start = (today - relativedelta(months=age)).replace(day=1)
             for index in range(orders_per_month):
                 day = month_start + relativedelta(days=rng.randint(0, 24))
                 day = min(day, today)
-                # Customers in turn, so that every salesperson sells every month.
-                order = Order.create(
-                    {
-                        "partner_id": customers[(age * orders_per_month + index) % len(customers)].id,
-                        "order_line": [
-                            Command.create(
-                                {"product_id": product.id, "product_uom_qty": rng.randint(20, 160)}
-                            )
-                            for product in rng.sample(products, 3)
-                        ],
-                    }
-                )
-                order.action_confirm()
+                # Confirmed without credit, then credited once dated in the past.
+                with trusted(self.env, "spm_credit_disabled"):
+                    # Customers in turn, so that every salesperson sells every month.
+                    order = Order.create(
+                        {
+                            "partner_id": customers[(age * orders_per_month + index) % len(customers)].id,
+                            "order_line": [
+                                Command.create(
+                                    {"product_id": product.id, "product_uom_qty": rng.randint(20, 160)}
+                                )
+                                for product in rng.sample(products, 3)
+                            ],
+                        }
+                    )
+                    order.action_confirm()
                 order.date_order = fields.Datetime.to_datetime(day)
-                order.with_context(spm_credit_disabled=False).action_spm_recompute_credit()
+                order.action_spm_recompute_credit()
                 if age == 0 and index % 2:
                     continue  # recent orders still to invoice: provisional credit
                 invoice = order._create_invoices()
                 invoice.invoice_date = min(day + relativedelta(days=2), today)
-                invoice.with_context(spm_credit_disabled=False).action_post()
+                invoice.action_post()
                 paid_share = 1.0 if age > 1 else 0.5 if age == 1 else 0.0
                 if paid_share:
                     self.env["account.payment.register"].with_context(

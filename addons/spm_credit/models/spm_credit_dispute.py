@@ -1,7 +1,14 @@
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.spm_quota.tools import is_trusted, trusted
+
+# Raised (see spm_quota/tools/trusted.py) by Resolve and Reject, after their checks.
+DISPUTE_WORKFLOW = "spm_credit_dispute_workflow"
+# What the salesperson who raises a dispute chooses; the rest is the manager's.
+RAISE_FIELDS = {"credit_line_id", "document_ref", "business_unit_id", "description"}
 
 
 class SpmCreditDispute(models.Model):
@@ -42,9 +49,9 @@ class SpmCreditDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].sudo().next_by_code("spm.credit.dispute") or _("New")
+        """Raise disputes: open, by the current user, on credit lines and
+        documents he may read (his own credit, for a salesperson)."""
+        vals_list = [self._raise_vals(vals) for vals in vals_list]
         disputes = super().create(vals_list)
         activity_type = self.env.ref("spm_credit.mail_activity_type_credit_dispute")
         for dispute in disputes.filtered("manager_id"):
@@ -56,6 +63,71 @@ class SpmCreditDispute(models.Model):
                 note=Markup("<br/>").join(dispute.description.splitlines()),
             )
         return disputes
+
+    @api.model
+    def _raise_vals(self, vals):
+        # The dialog passes the line or document as defaults of the context: check them as values.
+        vals = {
+            **{
+                f: self.env.context[f"default_{f}"]
+                for f in RAISE_FIELDS
+                if f"default_{f}" in self.env.context
+            },
+            **vals,
+        }
+        if not self.env.su:
+            chosen = {field for field, value in vals.items() if value and field not in RAISE_FIELDS}
+            if chosen:
+                raise UserError(
+                    _(
+                        "A dispute is raised open, by you, with its description; %(fields)s belong to the "
+                        "unit manager.",
+                        fields=", ".join(sorted(self._fields[f].string for f in chosen if f in self._fields)),
+                    )
+                )
+            line_id = vals.get("credit_line_id")
+            if line_id:
+                # Raises for a line that is not the user's to read (another salesperson's).
+                line = self.env["spm.credit.line"].browse(line_id if isinstance(line_id, int) else ())
+                line.check_access("read")
+                vals["business_unit_id"] = line.sudo().business_unit_id.id
+            if vals.get("document_ref"):
+                model, _sep, record_id = str(vals["document_ref"]).partition(",")
+                if model not in dict(self._fields["document_ref"].selection) or not record_id.isdigit():
+                    raise UserError(_("A dispute refers to a sale order or an invoice."))
+                self.env[model].browse(int(record_id)).check_access("read")
+        vals = dict(vals, state="open", resolution=False)
+        vals.setdefault("user_id", self.env.user.id)
+        vals["name"] = self.env["ir.sequence"].sudo().next_by_code("spm.credit.dispute") or _("New")
+        return vals
+
+    def write(self, vals):
+        if self.env.su:
+            return super().write(vals)
+        if "state" in vals and not is_trusted(self.env, DISPUTE_WORKFLOW):
+            raise UserError(_("A dispute is closed with its Resolve and Reject buttons."))
+        if set(vals) - {"description"}:
+            self._check_manager()
+        elif any(dispute.user_id != self.env.user or dispute.state != "open" for dispute in self):
+            raise AccessError(_("Only the salesperson who raised an open dispute changes its description."))
+        result = super().write(vals)
+        if "business_unit_id" in vals:
+            self._check_manager()
+        return result
+
+    def _check_manager(self):
+        """Disputes are answered by the manager of their unit, or an SPM administrator."""
+        if self.env.su or self.env.user.has_group("spm_quota.group_spm_admin"):
+            return
+        foreign = self.filtered(lambda dispute: dispute.sudo().business_unit_id.manager_id != self.env.user)
+        if foreign:
+            raise AccessError(
+                _(
+                    "Only the manager of %(unit)s, or an SPM administrator, answers the dispute %(dispute)s.",
+                    unit=foreign[0].sudo().business_unit_id.display_name,
+                    dispute=foreign[0].name,
+                )
+            )
 
     @api.model
     def _action_raise(self, context):
@@ -70,10 +142,14 @@ class SpmCreditDispute(models.Model):
         }
 
     def _close(self, state):
+        self._check_manager()
         for dispute in self:
+            if dispute.state != "open":
+                raise UserError(_("The dispute %s is closed already.", dispute.name))
             if not (dispute.resolution or "").strip():
                 raise UserError(_("Record the resolution before closing the dispute %s.", dispute.name))
-        self.write({"state": state})
+        with trusted(self.env, DISPUTE_WORKFLOW):
+            self.write({"state": state})
         for dispute in self:
             dispute.activity_feedback(
                 ["spm_credit.mail_activity_type_credit_dispute"], feedback=dispute.resolution

@@ -1,6 +1,12 @@
 from collections import Counter
 
-from odoo import fields, models
+from odoo import _, fields, models
+from odoo.exceptions import AccessError
+
+# Who may read credit lines (see security/ir.model.access.csv): the fields
+# that Odoo's documents show of their credit are theirs only, so that anyone
+# else reads orders, invoices and partners whole (integrations included).
+CREDIT_READERS = "spm_quota.group_spm_salesperson,spm_credit.group_spm_accountant"
 
 
 class SpmCreditDocumentMixin(models.AbstractModel):
@@ -11,8 +17,8 @@ class SpmCreditDocumentMixin(models.AbstractModel):
     _name = "spm.credit.document.mixin"
     _description = "SPM Credited Document"
 
-    spm_credit_issue_count = fields.Integer(compute="_compute_spm_credit_counts")
-    spm_credit_count = fields.Integer(compute="_compute_spm_credit_counts")
+    spm_credit_issue_count = fields.Integer(compute="_compute_spm_credit_counts", groups=CREDIT_READERS)
+    spm_credit_count = fields.Integer(compute="_compute_spm_credit_counts", groups=CREDIT_READERS)
 
     def _spm_credit_line_field(self):
         """The field of the credit lines that points at this document."""
@@ -37,6 +43,34 @@ class SpmCreditDocumentMixin(models.AbstractModel):
         for document in self:
             document.spm_credit_issue_count = issues[document.id]
             document.spm_credit_count = credit_counts.get(document, 0)
+
+    def _spm_check_recompute_access(self):
+        """Recompute is the tool of the managers of the units concerned (the
+        units of the documents' credit and credit issues) and of administrators;
+        a manager who manages no unit of the documents' companies has none."""
+        user = self.env.user
+        if not self or self.env.su or user.has_group("spm_quota.group_spm_admin"):
+            return
+        link = self._spm_credit_line_field()
+        units = self.env["spm.credit.line"].sudo().search([(link, "in", self.ids)]).business_unit_id
+        units |= (
+            self.env["spm.credit.issue"]
+            .sudo()
+            .search([("document_ref", "in", [f"{self._name},{record_id}" for record_id in self.ids])])
+            .business_unit_id
+        )
+        managed = self.env["spm.business.unit"].sudo().search([("manager_id", "=", user.id)])
+        if (
+            not user.has_group("spm_quota.group_spm_manager")
+            or units - managed
+            or not (managed.company_id & self.company_id)
+        ):
+            raise AccessError(
+                _(
+                    "Only the managers of the business units concerned, or an SPM administrator, "
+                    "recompute credit."
+                )
+            )
 
     def action_view_spm_credit_issues(self):
         self.ensure_one()

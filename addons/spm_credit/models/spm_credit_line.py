@@ -3,10 +3,10 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_compare, float_is_zero, format_date
 
-from odoo.addons.spm_quota.tools import allocate_amount
+from odoo.addons.spm_quota.tools import allocate_amount, is_trusted, trusted
 
 # Fields that state what was credited: frozen once the line's date is locked.
 # amount_collected follows payments and stays writable (see README).
@@ -32,6 +32,20 @@ FROZEN_FIELDS = {
     "is_adjustment",
 }
 ENGINE_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
+# The trusted flag (see spm_quota/tools/trusted.py) under which the engine writes credit lines.
+ENGINE_FLAG = "spm_credit_engine"
+# What a manager chooses in a manual adjustment; the rest is the engine's.
+ADJUSTMENT_FIELDS = {
+    "user_id",
+    "business_unit_id",
+    "company_id",
+    "partner_id",
+    "product_id",
+    "date",
+    "amount",
+    "reason",
+}
+ADJUSTMENT_VALUES = {"basis": "manual", "kind": "manual", "state": "confirmed", "is_adjustment": True}
 
 
 class SpmCreditLine(models.Model):
@@ -148,32 +162,81 @@ class SpmCreditLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("company_id") and vals.get("business_unit_id"):
-                vals["company_id"] = (
-                    self.env["spm.business.unit"].browse(vals["business_unit_id"]).company_id.id
-                )
-        companies = self.env["res.company"].browse(
-            {v.get("company_id") or self.env.company.id for v in vals_list}
-        )
+        """Create manual adjustments: the one kind of credit line created
+        through the ORM (the engine inserts its own, ``_create_engine_lines``).
+        An adjustment is a manager's correction in a unit he manages, always
+        with a reason; its basis, state and source links are not the client's."""
+        vals_list = [self._adjustment_vals(vals) for vals in vals_list]
+        self._check_adjustment_rights(vals_list)
         by_company = defaultdict(list)
         for vals in vals_list:
-            by_company[vals.get("company_id") or self.env.company.id].append(
-                fields.Date.to_date(vals.get("date"))
+            by_company[self.env["res.company"].browse(vals["company_id"])].append(
+                fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
             )
-        self._check_lock_dates({c: by_company[c.id] for c in companies})
-        for vals in vals_list:
-            if vals.get("basis", "manual") == "manual" and not (vals.get("reason") or "").strip():
-                raise ValidationError(_("A manual adjustment needs a reason."))
+        self._check_lock_dates(by_company)
         lines = super().create(vals_list)
         lines._update_monthly()
-        manual = lines.filtered(lambda line: line.basis == "manual")
-        for line in manual:
+        for line in lines:
             line.message_post(
                 body=_("Manual adjustment of %(amount)s: %(reason)s", amount=line.amount, reason=line.reason)
             )
         lines._notify_credit_update()
         return lines
+
+    @api.model
+    def _adjustment_vals(self, vals):
+        """``vals`` of a manual adjustment, refused when it sets what only the engine sets."""
+        vals = dict(vals)
+        for field, value in ADJUSTMENT_VALUES.items():
+            if field in vals and vals[field] != value:
+                raise UserError(
+                    _("A manual adjustment cannot set %(field)s.", field=self._fields[field].string)
+                )
+        engine_fields = sorted(
+            field
+            for field, value in vals.items()
+            if field not in ADJUSTMENT_FIELDS | set(ADJUSTMENT_VALUES) and value
+        )
+        if engine_fields:
+            raise UserError(
+                _(
+                    "A manual adjustment sets only the salesperson, business unit, date, amount, customer, "
+                    "product and reason; %(fields)s are set by the credit engine.",
+                    fields=", ".join(self._fields[f].string for f in engine_fields if f in self._fields)
+                    or ", ".join(engine_fields),
+                )
+            )
+        user_id, unit_id = vals.get("user_id"), vals.get("business_unit_id")
+        salesperson = self.env["res.users"].sudo().browse(user_id if isinstance(user_id, int) else ())
+        if not salesperson.exists() or salesperson.share:
+            raise UserError(_("A manual adjustment credits a salesperson (an internal user)."))
+        unit = self.env["spm.business.unit"].sudo().browse(unit_id if isinstance(unit_id, int) else ())
+        if not unit.exists():
+            raise UserError(_("A manual adjustment needs a business unit."))
+        if vals.get("company_id") and vals["company_id"] != unit.company_id.id:
+            raise UserError(_("A manual adjustment belongs to the company of its business unit."))
+        if not (vals.get("reason") or "").strip():
+            raise ValidationError(_("A manual adjustment needs a reason."))
+        return {
+            **{field: value for field, value in vals.items() if field in ADJUSTMENT_FIELDS},
+            **ADJUSTMENT_VALUES,
+            "company_id": unit.company_id.id,
+        }
+
+    @api.model
+    def _check_adjustment_rights(self, vals_list):
+        """Adjustments are the managers' of their own units, and the administrators'."""
+        if self.env.su or self.env.user.has_group("spm_quota.group_spm_admin"):
+            return
+        units = self.env["spm.business.unit"].sudo().browse({vals["business_unit_id"] for vals in vals_list})
+        foreign = units.filtered(lambda unit: unit.manager_id != self.env.user)
+        if foreign or not self.env.user.has_group("spm_quota.group_spm_manager"):
+            raise AccessError(
+                _(
+                    "Only the manager of %(unit)s, or an SPM administrator, adjusts its credit.",
+                    unit=(foreign or units)[:1].display_name,
+                )
+            )
 
     @api.model
     def _frozen_fields(self):
@@ -182,7 +245,7 @@ class SpmCreditLine(models.Model):
 
     def write(self, vals):
         if self._frozen_fields() & set(vals):
-            if not self.env.context.get("spm_credit_engine"):
+            if not is_trusted(self.env, ENGINE_FLAG):
                 raise UserError(
                     _("Credit lines are never edited: add an adjustment or recompute the document.")
                 )
@@ -248,6 +311,8 @@ class SpmCreditLine(models.Model):
         """
         if not vals_list:
             return self.browse()
+        if not is_trusted(self.env, ENGINE_FLAG):
+            raise UserError(_("Credit lines are only written by the credit engine."))
         by_company = defaultdict(list)
         for vals in vals_list:
             by_company[vals["company_id"]].append(vals["date"])
@@ -294,7 +359,7 @@ class SpmCreditLine(models.Model):
             )
             for v in vals_list
         )
-        units = self.env["spm.business.unit"].browse({v["business_unit_id"] for v in vals_list})
+        units = self.env["spm.business.unit"].sudo().browse({v["business_unit_id"] for v in vals_list})
         self._notify_credit_update(
             user_ids={v["user_id"] for v in vals_list} | set(units.manager_id.ids),
             company_ids={v["company_id"] for v in vals_list},
@@ -325,10 +390,11 @@ class SpmCreditLine(models.Model):
                         (``sale.order.line``, ``account.move.line``, ...)
         :return: the created credit lines
         """
-        # The flag turns crediting off, to measure its cost or to load history in bulk.
-        if not sources or self.env.context.get("spm_credit_disabled"):
+        if not sources or self._credit_disabled():
             return self.browse()
-        Line = self.sudo().with_context(**ENGINE_CONTEXT, spm_credit_engine=True)
+        # The caller's right to the documents was checked by the flow that
+        # called the engine; the engine's own records are written as superuser.
+        Line = self.sudo().with_context(**ENGINE_CONTEXT)
         descriptors = sources._spm_credit_descriptors()
         units = (
             self.env["spm.business.unit"]
@@ -381,18 +447,25 @@ class SpmCreditLine(models.Model):
                         )
                     )
 
-        self._lock_sources(sources)
-        existing = self._active_lines(sources)
-        to_reverse, to_create = self.browse(), []
+        Line._lock_sources(sources)
+        existing = Line._active_lines(sources)
+        to_reverse, to_create = Line.browse(), []
         for source, lines_vals in desired.items():
             current = existing.get(source, self.browse())
             if self._signature(current) != self._signature_of_vals(lines_vals):
                 to_reverse |= current
                 to_create += lines_vals
-        reversals = Line._reverse_lines(to_reverse, _("Document changed"))
-        created = Line._create_engine_lines(to_create)
+        with trusted(self.env, ENGINE_FLAG):
+            reversals = Line._reverse_lines(to_reverse, _("Document changed"))
+            created = Line._create_engine_lines(to_create)
         self.env["spm.credit.issue"].sudo()._sync_issues(sources, issues)
         return reversals | created
+
+    @api.model
+    def _credit_disabled(self):
+        """Whether crediting is off in this transaction: only the addons' own
+        bulk loads (demo data, benchmarks) turn it off, never a client's context."""
+        return is_trusted(self.env, "spm_credit_disabled")
 
     @api.model
     def _credit_line_vals(self, desc, unit, share, basis, state, amount, lock_date):
@@ -500,9 +573,10 @@ class SpmCreditLine(models.Model):
         if not lines:
             return self.browse()
         vals_list = []
-        for line in lines:
+        for line in lines.sudo():
             lock = line.company_id.spm_credit_lock_date
-            date, original_date = line.date, False
+            # A reversal tells the same event: an adjustment's keeps its original date.
+            date, original_date = line.date, line.original_date
             if lock and date <= lock:
                 date, original_date = lock + timedelta(days=1), line.original_date or line.date
             vals_list.append(
@@ -552,7 +626,7 @@ class SpmCreditLine(models.Model):
         """Set the collected amount of the credit of ``moves`` (customer invoices)
         to the paid share of each invoice's credit (of each order line's, for
         credit on orders), in one update of the lines and the monthly aggregate."""
-        if self.env.context.get("spm_credit_disabled"):
+        if self._credit_disabled():
             return
         # Whoever may reconcile the invoice (an accountant without any SPM role
         # included) updates its credit's collected amount: the engine reads

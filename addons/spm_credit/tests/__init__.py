@@ -14,3 +14,6 @@ from . import test_dashboard_data
 from . import test_credit_report_xlsx
 from . import test_xlsx_stream
 from . import test_dashboard_tour
+from . import test_credit_other_users
+from . import test_credit_authority
+from . import test_seasonality_history

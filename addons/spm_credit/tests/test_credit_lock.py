@@ -3,6 +3,8 @@ from datetime import date, timedelta
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.spm_quota.tools import trusted
+
 from .common import SpmCreditCase
 
 
@@ -24,8 +26,8 @@ class TestCreditLock(SpmCreditCase):
         self.company.spm_credit_lock_date = "2026-01-31"
         with self.assertRaises(UserError):
             self._adjust("2026-01-20")
-        with self.assertRaises(UserError):
-            line.with_context(spm_credit_engine=True).write({"amount": 5.0})
+        with self.assertRaises(UserError), trusted(self.env, "spm_credit_engine"):
+            line.write({"amount": 5.0})
         with self.assertRaises(UserError):
             line.unlink()
         self._adjust("2026-02-01")
@@ -71,3 +73,15 @@ class TestCreditLock(SpmCreditCase):
         settings_user.groups_id |= self.env.ref("spm_quota.group_spm_admin")
         self.company.with_user(settings_user).write({"spm_credit_lock_date": "2026-01-31"})
         self.assertEqual(self.company.spm_credit_lock_date, date(2026, 1, 31))
+
+    def test_reversal_of_an_adjustment_keeps_its_original_date(self):
+        self.company.spm_credit_lock_date = "2026-03-31"
+        order = self._order([(self.product_consumer, 10, 10.0)])
+        invoice = order._create_invoices()
+        invoice.invoice_date = "2026-03-10"
+        invoice.action_post()
+        invoice.button_draft()
+        reversals = self.Credit.search([("move_id", "=", invoice.id), ("state", "=", "reversed")])
+        self.assertEqual(len(reversals), 3)
+        self.assertEqual(set(reversals.mapped("original_date")), {date(2026, 3, 10)})
+        self.assertTrue(all(reversals.mapped("is_adjustment")))

@@ -1,5 +1,7 @@
 from odoo.tests import tagged
 
+from odoo.addons.spm_quota.tools import trusted
+
 from .common import SpmCreditCase
 
 
@@ -20,7 +22,12 @@ class TestCreditPolicy(SpmCreditCase):
             "switched off is not an issue",
         )
 
-    def test_credit_disabled_context(self):
+    def test_credit_disabled_only_by_the_addons_own_code(self):
+        """A client's context cannot switch crediting off; the addons' bulk loads can."""
+        forged = self._order([(self.product_pharma, 1, 10.0)], confirm=False)
+        forged.with_context(spm_credit_disabled=True).action_confirm()
+        self.assertTrue(self.Credit.search([("order_id", "=", forged.id)]))
         order = self._order([(self.product_pharma, 1, 10.0)], confirm=False)
-        order.with_context(spm_credit_disabled=True).action_confirm()
+        with trusted(self.env, "spm_credit_disabled"):
+            order.action_confirm()
         self.assertFalse(self.Credit.search([("order_id", "=", order.id)]))

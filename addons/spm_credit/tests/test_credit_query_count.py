@@ -1,12 +1,14 @@
 from odoo import Command
 from odoo.tests import tagged
 
+from odoo.addons.spm_quota.tools import trusted
+
 from .common import SpmCreditCase
 
 
 @tagged("post_install", "-at_install")
 class TestCreditQueryCount(SpmCreditCase):
-    def _confirm_and_count(self, line_count, **context):
+    def _confirm_and_count(self, line_count, *flags):
         order = self.env["sale.order"].create(
             {
                 "partner_id": self.customer.id,
@@ -25,7 +27,8 @@ class TestCreditQueryCount(SpmCreditCase):
         self.env.flush_all()
         self.env.invalidate_all()
         before = self.cr.sql_log_count
-        order.with_context(**context).action_confirm()
+        with trusted(self.env, *flags):
+            order.action_confirm()
         self.env.flush_all()
         return self.cr.sql_log_count - before
 
@@ -33,7 +36,7 @@ class TestCreditQueryCount(SpmCreditCase):
         # Warm up, so both measures start from the same caches.
         self._confirm_and_count(line_count)
         with_credit = self._confirm_and_count(line_count)
-        without_credit = self._confirm_and_count(line_count, spm_credit_disabled=True)
+        without_credit = self._confirm_and_count(line_count, "spm_credit_disabled")
         return with_credit - without_credit
 
     def test_confirming_costs_a_constant_number_of_queries(self):

@@ -13,6 +13,8 @@ class ResPartner(models.Model):
         domain=[("sale_ok", "=", True)],
         help="The products this distributor may report in its secondary sales. "
         "Empty means every product that can be sold.",
+        # Portal users cannot read products: the portal reads this list as superuser.
+        groups="base.group_user",
     )
     spm_is_retailer = fields.Boolean(
         "Retailer",
@@ -23,6 +25,7 @@ class ResPartner(models.Model):
         "spm.secondary.billing",
         "distributor_id",
         string="Secondary Billings",
+        groups="base.group_portal,spm_quota.group_spm_salesperson,spm_credit.group_spm_accountant",
     )
     spm_secondary_billing_count = fields.Integer(compute="_compute_spm_secondary_billing_count")
 
@@ -44,8 +47,9 @@ class ResPartner(models.Model):
         """Domain of the products this distributor (a commercial entity) may report."""
         self.ensure_one()
         domain = [("sale_ok", "=", True)]
-        if self.spm_allowed_product_ids:
-            domain.append(("id", "in", self.spm_allowed_product_ids.ids))
+        allowed = self.sudo().spm_allowed_product_ids
+        if allowed:
+            domain.append(("id", "in", allowed.ids))
         return domain
 
     def _spm_retailers(self):

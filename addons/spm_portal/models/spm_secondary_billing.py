@@ -547,7 +547,7 @@ class SpmSecondaryBilling(models.Model):
             for b in billings
             if not isinstance(b.get("retailer"), models.BaseModel)
         ]
-        allowed = distributor.spm_allowed_product_ids
+        allowed = distributor.sudo().spm_allowed_product_ids
         today = fields.Date.context_today(self)
         return {
             "error": error,

@@ -7,6 +7,7 @@ from . import test_access
 from . import test_tour
 from . import test_access_matrix
 from . import test_api_fuzz
+from . import test_full_read
 from . import test_billing_authority
 from . import test_billing_bounds
 from . import test_hostile_input
