@@ -870,7 +870,7 @@ class SpmSecondaryBilling(models.Model):
             if value < 0:
                 return _("The quantity cannot be negative; report returns as billings of type return.")
             if value > MAX_QUANTITY:
-                return _("The quantity cannot exceed %(limit)s.", limit=f"{MAX_QUANTITY:,}")
+                return _("The quantity cannot exceed %(limit)s.", limit=format(MAX_QUANTITY, ","))
         elif value < 0:
             return _("The unit price cannot be negative; report returns as billings of type return.")
         return None

@@ -188,13 +188,15 @@ def _csv_lines(env, text):
     """The lines of ``text``, refused when one is longer than a row can be."""
     for number, line in enumerate(io.StringIO(text, newline=""), start=1):
         if len(line) > MAX_CSV_LINE_LENGTH:
+            # Formatted outside _(): the extraction of terms reads its arguments as literals.
+            length = f"{len(line):,}"
             raise FileError(
                 number,
                 env._(
                     "Line %(line)s is too long (%(length)s characters): a row has at most %(columns)s "
                     "columns of %(cell)s characters.",
                     line=number,
-                    length=f"{len(line):,}",
+                    length=length,
                     columns=MAX_COLUMNS,
                     cell=MAX_CELL_LENGTH,
                 ),
@@ -431,7 +433,7 @@ def _table_rows(env, records, max_rows):
                     None,
                     _(
                         "The file has more than %(limit)s rows. Split it into smaller files.",
-                        limit=f"{max_rows:,}",
+                        limit=format(max_rows, ","),
                     ),
                 )
             ]

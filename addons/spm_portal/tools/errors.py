@@ -52,7 +52,7 @@ def more_errors(env, count):
         "more": count,
         "message": env._(
             "… and %(count)s more problems, not listed. Correct those above, then try again.",
-            count=f"{count:,}",
+            count=format(count, ","),
         ),
     }
 

@@ -154,13 +154,15 @@ class SpmAssignment(models.Model):
                     total = sum(effective.mapped("share"))
                     if effective and float_compare(total, 100.0, precision_digits=2):
                         end = bounds[index + 1] - timedelta(days=1) if index + 1 < len(bounds) else None
+                        # Formatted outside _(): the extraction of terms reads its arguments as literals.
+                        shown_total = f"{total:g}"
                         raise ValidationError(
                             _(
                                 "The team splits of %(partner)s in %(unit)s add up to %(total)s %% "
                                 "from %(start)s to %(end)s; they must add up to exactly 100 %%.",
                                 partner=partner.display_name,
                                 unit=unit.display_name or _("every business unit"),
-                                total=f"{total:g}",
+                                total=shown_total,
                                 start=format_date(self.env, day),
                                 end=format_date(self.env, end) if end else _("open end"),
                             )
