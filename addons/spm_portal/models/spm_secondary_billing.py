@@ -1254,16 +1254,7 @@ class SpmSecondaryBilling(models.Model):
         """(line, business unit) of every line of these billings, as credit resolves
         them (the unit is empty for a product of no unit), in one pass."""
         lines = self.sudo().line_ids
-        units = (
-            self.env["spm.business.unit"]
-            .sudo()
-            ._resolve_business_units(
-                [line.product_id for line in lines],
-                [self.env["crm.team"]] * len(lines),
-                [line.billing_id.company_id for line in lines],
-            )
-        )
-        return zip(lines, units, strict=True)
+        return zip(lines, lines._spm_resolve_units(), strict=True)
 
     def _spm_units_by_billing(self):
         """{billing: business units of its lines}, as credit resolves them, in one pass."""

@@ -74,18 +74,23 @@ class SpmSecondaryBillingLine(models.Model):
     @api.depends("product_id.categ_id", "billing_id.company_id")
     def _compute_business_unit_id(self):
         lines = self.filtered("product_id")
-        units = (
-            self.env["spm.business.unit"]
-            .sudo()
-            ._resolve_business_units(
-                [line.product_id for line in lines],
-                [self.env["crm.team"]] * len(lines),
-                [line.billing_id.company_id or self.env.company for line in lines],
-            )
-        )
+        units = lines._spm_resolve_units()
         for line, unit in zip(lines, units, strict=True):
             line.business_unit_id = unit.id
         (self - lines).business_unit_id = False
+
+    def _spm_resolve_units(self):
+        """The business unit of each line, in order, by the resolver credit uses
+        (a billing has no sales team: the product's category decides)."""
+        return (
+            self.env["spm.business.unit"]
+            .sudo()
+            ._resolve_business_units(
+                [line.product_id for line in self],
+                [self.env["crm.team"]] * len(self),
+                [line.billing_id.company_id or self.env.company for line in self],
+            )
+        )
 
     # ------------------------------------------------------------ only drafts change
 
