@@ -151,3 +151,14 @@ def free_port() -> Callable[[], int]:
             return sock.getsockname()[1]
 
     return pick
+
+
+@pytest.fixture(scope="session")
+def odoo_registry(odoo_env: OdooEnv):
+    """The registry of the test database, in this process: Odoo's configuration
+    can be parsed once per process, so every test that needs it shares it."""
+    import odoo  # noqa: PLC0415 - the venv's Odoo, only for the tests that need it
+    from odoo.modules.registry import Registry  # noqa: PLC0415
+
+    odoo.tools.config.parse_config(["-c", str(odoo_env.conf), "--max-cron-threads", "0"])
+    return Registry(odoo_env.db)

@@ -28,14 +28,10 @@ SHARES = (60.0, 40.0)
 
 
 @pytest.fixture(scope="module")
-def registry(odoo_env):
-    import odoo  # noqa: PLC0415 - the venv's Odoo, only for the tests that need it
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", str(odoo_env.conf), "--max-cron-threads", "0"])
+def registry(odoo_registry):
     # Serialization failures are expected here, and retried: not errors to log.
     logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
-    return Registry(odoo_env.db)
+    return odoo_registry
 
 
 def _transaction(registry, func, stats):

@@ -13,20 +13,11 @@ from __future__ import annotations
 
 import time
 
-import pytest
 
-
-@pytest.fixture(scope="module")
-def registry(odoo_env):
-    import odoo  # noqa: PLC0415 - the venv's Odoo, only for the tests that need it
-    from odoo.modules.registry import Registry  # noqa: PLC0415
-
-    odoo.tools.config.parse_config(["-c", str(odoo_env.conf), "--max-cron-threads", "0"])
-    return Registry(odoo_env.db)
-
-
-def test_new_unit_used_while_a_long_request_runs(registry):
+def test_new_unit_used_while_a_long_request_runs(odoo_registry):
     from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+
+    registry = odoo_registry
 
     tag = f"{time.time_ns() % 10**9}"
     with registry.cursor() as cr:
