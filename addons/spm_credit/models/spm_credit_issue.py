@@ -150,11 +150,7 @@ class SpmCreditIssue(models.Model):
     def _schedule_manager_activity(self, document, units):
         """One activity per document for each manager of the units concerned
         (the company's SPM administrators when no unit could be resolved)."""
-        managers = units.manager_id
-        if not managers:
-            managers = self.env.ref("spm_quota.group_spm_admin").users.filtered(
-                lambda u: document.company_id in u.company_ids and not u.share
-            )[:1]
+        managers = units._spm_responsible_users(document.company_id)
         activity_type = self.env.ref("spm_credit.mail_activity_type_credit_issue")
         existing = document.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
         for manager in managers - existing:

@@ -1401,11 +1401,7 @@ class SpmSecondaryBilling(models.Model):
 
     def _schedule_review(self, units):
         self.ensure_one()
-        managers = units.manager_id
-        if not managers:
-            managers = self.env.ref("spm_quota.group_spm_admin").users.filtered(
-                lambda u: self.company_id in u.company_ids and not u.share
-            )[:1]
+        managers = units._spm_responsible_users(self.company_id)
         for manager in managers:
             self.activity_schedule(
                 "spm_portal.mail_activity_type_secondary_review",

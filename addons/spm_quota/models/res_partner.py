@@ -25,12 +25,9 @@ class ResPartner(models.Model):
     )
 
     def _compute_spm_salesperson_ids(self):
-        today = fields.Date.context_today(self)
+        in_force = self.env["spm.assignment"]._in_force_domain(fields.Date.context_today(self))
         for partner in self:
-            in_force = partner.spm_assignment_ids.filtered(
-                lambda a: a.active and a.date_from <= today and (not a.date_to or a.date_to >= today)
-            )
-            partner.spm_salesperson_ids = in_force.user_id
+            partner.spm_salesperson_ids = partner.spm_assignment_ids.filtered_domain(in_force).user_id
 
     def _search_spm_salesperson_ids(self, operator, value):
         today = fields.Date.context_today(self)
@@ -38,12 +35,6 @@ class ResPartner(models.Model):
             (
                 "spm_assignment_ids",
                 "any",
-                [
-                    ("user_id", operator, value),
-                    ("date_from", "<=", today),
-                    "|",
-                    ("date_to", "=", False),
-                    ("date_to", ">=", today),
-                ],
+                [("user_id", operator, value), *self.env["spm.assignment"]._in_force_domain(today)],
             )
         ]

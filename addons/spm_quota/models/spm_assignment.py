@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import float_compare, format_date
+from odoo.tools import SQL, float_compare, format_date
 
 from ..tools import is_trusted
 
@@ -11,6 +11,19 @@ Share = namedtuple("Share", "user_id share kind assignment_id")
 # Raised (see tools/trusted.py) by the code that changes a whole team split in
 # several writes and checks the shares once at the end.
 DEFER_SHARE_CHECK = "spm_defer_share_check"
+
+
+def own_unit_first(splits, unit_of):
+    """A unit's own splits take precedence over the splits for every unit.
+
+    The one place of the rule, for the share resolver and the share check:
+    ``splits`` are the team splits in force of one account for one unit, the
+    unit's own and those for every unit; ``unit_of`` gives a split's unit
+    (falsy for every unit). Returns the unit's own splits when it has any,
+    else those for every unit, as a list.
+    """
+    splits = list(splits)
+    return [split for split in splits if unit_of(split)] or splits
 
 
 class SpmAssignment(models.Model):
@@ -146,10 +159,8 @@ class SpmAssignment(models.Model):
                 {a.date_from for a in splits} | {a.date_to + timedelta(days=1) for a in splits if a.date_to}
             )
             for index, day in enumerate(bounds):
+                in_force = splits.filtered_domain(self._in_force_domain(day))
                 for unit in units:
-                    in_force = splits.filtered(
-                        lambda a, day=day: a.date_from <= day and (not a.date_to or a.date_to >= day)
-                    )
                     effective = self._effective_splits(in_force, unit)
                     total = sum(effective.mapped("share"))
                     if effective and float_compare(total, 100.0, precision_digits=2):
@@ -169,10 +180,36 @@ class SpmAssignment(models.Model):
                         )
 
     @api.model
+    def _in_force_domain(self, day, onwards=False):
+        """The assignments in force on ``day``: active, starting on or before
+        it and ending on or after it (``date_to`` is the last day in force,
+        empty for open-ended); with ``onwards``, those in force on ``day`` or
+        on a later day.
+
+        The one definition of "in force", for searches and for
+        ``filtered_domain``; :meth:`_in_force_sql` is the same rule in SQL."""
+        domain = [("active", "=", True), "|", ("date_to", "=", False), ("date_to", ">=", day)]
+        return domain if onwards else [*domain, ("date_from", "<=", day)]
+
+    @api.model
+    def _in_force_sql(self, alias, day):
+        """:meth:`_in_force_domain` as an SQL condition on the assignments of
+        table ``alias``, ``day`` being an SQL expression (a joined column) or a
+        date."""
+        return SQL(
+            "(%(active)s AND %(date_from)s <= %(day)s AND (%(date_to)s IS NULL OR %(date_to)s >= %(day)s))",
+            active=SQL.identifier(alias, "active"),
+            date_from=SQL.identifier(alias, "date_from"),
+            date_to=SQL.identifier(alias, "date_to"),
+            day=day,
+        )
+
+    @api.model
     def _effective_splits(self, splits_in_force, unit):
-        """Splits of one unit take precedence over the splits for every unit."""
-        own = splits_in_force.filtered(lambda a: a.business_unit_id == unit)
-        return own if own or not unit else splits_in_force.filtered(lambda a: not a.business_unit_id)
+        """The splits in force that share the credit of ``unit`` (empty: of a
+        line without unit), from those of any unit."""
+        candidates = splits_in_force.filtered(lambda a: not a.business_unit_id or a.business_unit_id == unit)
+        return splits_in_force.browse().concat(*own_unit_first(candidates, lambda a: a.business_unit_id))
 
     @api.model
     def _get_shares(self, keys):
@@ -194,32 +231,32 @@ class SpmAssignment(models.Model):
         if not keys:
             return result
         self.env["spm.assignment"].flush_model()
+        day = SQL.identifier("k", "day")
         self.env.cr.execute(
-            """
+            SQL(
+                """
             SELECT k.idx, a.id, a.user_id, a.kind, a.share, a.business_unit_id
-              FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[]) AS k(idx, partner_id, unit_id, day)
+              FROM unnest(%(idx)s::int[], %(partners)s::int[], %(units)s::int[], %(days)s::date[])
+                   AS k(idx, partner_id, unit_id, day)
               JOIN spm_assignment a
                 ON a.partner_id = k.partner_id
-               AND a.active
                AND (a.business_unit_id = k.unit_id OR a.business_unit_id IS NULL)
-               AND a.date_from <= k.day
-               AND (a.date_to IS NULL OR a.date_to >= k.day)
+               AND %(in_force)s
              ORDER BY k.idx, a.kind DESC, a.share DESC, a.id
             """,
-            [
-                list(range(len(keys))),
-                [k[0] for k in keys],
-                [k[1] or 0 for k in keys],
-                [k[2] for k in keys],
-            ],
+                idx=list(range(len(keys))),
+                partners=[k[0] for k in keys],
+                units=[k[1] or 0 for k in keys],
+                days=[k[2] for k in keys],
+                in_force=self._in_force_sql("a", day),
+            )
         )
         rows = defaultdict(list)
         for idx, assignment_id, user_id, kind, share, unit_id in self.env.cr.fetchall():
             rows[idx].append((assignment_id, user_id, kind, share, unit_id))
         for idx, key in enumerate(keys):
             splits = [r for r in rows[idx] if r[2] == "split"]
-            own = [r for r in splits if r[4]]
-            for assignment_id, user_id, kind, share, _unit in own or splits:
+            for assignment_id, user_id, kind, share, _unit in own_unit_first(splits, lambda r: r[4]):
                 result[key].append(Share(user_id, share, kind, assignment_id))
             for assignment_id, user_id, kind, _share, _unit in rows[idx]:
                 if kind == "overlay":

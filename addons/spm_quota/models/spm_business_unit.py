@@ -56,6 +56,16 @@ class SpmBusinessUnit(models.Model):
             for unit in self:
                 unit[field] = counts.get(unit, 0)
 
+    def _spm_responsible_users(self, company):
+        """Who answers for these units: their managers; when none has one (or
+        no unit could be resolved), the first SPM administrator of ``company``,
+        so that an issue or a review always reaches someone."""
+        if self.manager_id:
+            return self.manager_id
+        return self.env.ref("spm_quota.group_spm_admin").users.filtered(
+            lambda user: company in user.company_ids and not user.share
+        )[:1]
+
     @api.constrains("product_category_ids", "team_ids", "company_id", "active")
     def _check_unique_mapping(self):
         """A category or a team belongs to one active unit per company, so that

@@ -7,3 +7,5 @@ from . import test_quota_distribution
 from . import test_quota_split
 from . import test_quota_access
 from . import test_quota_import
+from . import test_in_force
+from . import test_responsible_users

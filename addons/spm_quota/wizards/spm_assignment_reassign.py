@@ -38,9 +38,7 @@ class SpmAssignmentReassign(models.TransientModel):
     def _assignments_to_move(self):
         domain = [
             ("kind", "=", "split"),
-            "|",
-            ("date_to", "=", False),
-            ("date_to", ">=", self.date),
+            *self.env["spm.assignment"]._in_force_domain(self.date, onwards=True),
         ]
         if self.from_user_id:
             domain.append(("user_id", "=", self.from_user_id.id))
