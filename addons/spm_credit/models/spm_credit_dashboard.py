@@ -9,6 +9,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 from odoo.tools.misc import babel_locale_parse, get_lang
 
+from ..tools import attainment_percent
+
 PERIODS = ("month", "quarter", "year")
 
 
@@ -210,13 +212,11 @@ class SpmCreditDashboard(models.AbstractModel):
 
     @api.model
     def _with_attainment(self, values):
-        target = values["target"]
         return {
             "target": values["target"],
             "achieved": values["achieved"],
             "collected": values["collected"],
-            # No target, no attainment: 0 rather than an infinite percentage.
-            "attainment": round(values["achieved"] * 100.0 / target, 1) if target else 0.0,
+            "attainment": round(attainment_percent(values["achieved"], values["target"]), 1),
         }
 
     @api.model

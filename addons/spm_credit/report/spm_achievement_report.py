@@ -1,6 +1,8 @@
 from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
+from ..tools import attainment_percent_sql
+
 
 class SpmAchievementReport(models.Model):
     """Target against achievement per salesperson, business unit, company and month.
@@ -44,7 +46,7 @@ class SpmAchievementReport(models.Model):
                        SUM(u.target) AS target,
                        SUM(u.achieved) AS achieved,
                        SUM(u.collected) AS collected,
-                       COALESCE(SUM(u.achieved) * 100.0 / NULLIF(SUM(u.target), 0), 0) AS attainment
+                       %(attainment)s AS attainment
                   FROM (
                         SELECT q.user_id, q.business_unit_id, q.company_id, q.month,
                                q.amount AS target, 0.0 AS achieved, 0.0 AS collected
@@ -59,6 +61,7 @@ class SpmAchievementReport(models.Model):
             )
             """,
                 table=SQL.identifier(self._table),
+                attainment=attainment_percent_sql(SQL("SUM(u.achieved)"), SQL("SUM(u.target)")),
             )
         )
 
@@ -70,9 +73,5 @@ class SpmAchievementReport(models.Model):
         if fname == "attainment" and func in ("sum", "avg"):
             achieved = self._field_to_sql(self._table, "achieved", query)
             target = self._field_to_sql(self._table, "target", query)
-            return SQL(
-                "COALESCE(SUM(%s) * 100.0 / NULLIF(SUM(%s), 0), 0)",
-                achieved,
-                target,
-            )
+            return attainment_percent_sql(SQL("SUM(%s)", achieved), SQL("SUM(%s)", target))
         return super()._read_group_select(aggregate_spec, query)

@@ -17,3 +17,4 @@ from . import test_dashboard_tour
 from . import test_credit_other_users
 from . import test_credit_authority
 from . import test_seasonality_history
+from . import test_attainment

@@ -1,1 +1,2 @@
+from .attainment import attainment_percent, attainment_percent_sql
 from .xlsx_stream import Formula, XlsxStreamWriter, column_letter

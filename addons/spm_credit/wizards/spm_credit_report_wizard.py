@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import Formula, XlsxStreamWriter
+from ..tools import Formula, XlsxStreamWriter, attainment_percent
 
 # Credit lines fetched at a time while writing the Detail and Adjustments
 # sheets: the file grows on disk, the memory used stays that of one chunk.
@@ -183,7 +183,7 @@ class SpmCreditReportWizard(models.TransientModel):
         styles = (None, None, None, "money", "money", "money", "percent")
         sums = [Decimal(0)] * 3
         for user, unit, company, target, achieved, collected in groups:
-            attainment = achieved * 100.0 / target if target else 0.0
+            attainment = attainment_percent(achieved, target)
             names = [record.display_name or None for record in (user, unit, company)]
             sheet.append([*names, target, achieved, collected, attainment], styles)
             sums = [s + Decimal(str(v)) for s, v in zip(sums, (target, achieved, collected), strict=True)]
@@ -193,7 +193,7 @@ class SpmCreditReportWizard(models.TransientModel):
         # Attainment of the total: achieved over target, not a sum of percentages.
         attainment = Formula(
             f"IF(D{total_row}=0,0,E{total_row}*100/D{total_row})",
-            achieved * 100.0 / target if target else 0.0,
+            attainment_percent(achieved, target),
         )
         self._append_totals(sheet, {3: target, 4: achieved, 5: collected}, {6: attainment})
         return {"target": target, "amount": achieved, "collected": collected, "rows": len(groups)}
