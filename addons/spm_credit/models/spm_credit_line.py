@@ -20,6 +20,7 @@ FROZEN_FIELDS = {
     "date",
     "original_date",
     "amount",
+    "base_amount",
     "share",
     "kind",
     "assignment_id",
@@ -81,6 +82,11 @@ class SpmCreditLine(models.Model):
     amount = fields.Monetary(help="Signed, untaxed, in company currency.")
     amount_collected = fields.Monetary("Collected", readonly=True)
     share = fields.Float("Share (%)", digits=(5, 2), readonly=True)
+    base_amount = fields.Monetary(
+        readonly=True,
+        help="What the share applies to: the credited amount of the document line. "
+        "A team split earns Base Amount × Share, an overlay the whole Base Amount.",
+    )
     kind = fields.Selection(
         [("split", "Team split"), ("overlay", "Overlay"), ("manual", "Manual")],
         required=True,
@@ -445,6 +451,7 @@ class SpmCreditLine(models.Model):
                         self._credit_line_vals(
                             desc, unit, share, basis, state, share_amount, lock_dates[desc["company"]]
                         )
+                        | {"base_amount": amount}
                     )
 
         Line._lock_sources(sources)
@@ -603,6 +610,7 @@ class SpmCreditLine(models.Model):
                     "is_adjustment": bool(original_date) or line.is_adjustment,
                     "amount": -line.amount,
                     "amount_collected": -line.amount_collected,
+                    "base_amount": -line.base_amount,
                     "share": line.share,
                     "kind": line.kind,
                     "basis": line.basis,

@@ -88,6 +88,37 @@ class TestXlsxStream(BaseCase):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             self.assertIn('localSheetId="0"', archive.read("xl/workbook.xml").decode())
 
+    def test_block_above_header_and_print_setup(self):
+        output = io.BytesIO()
+        with XlsxStreamWriter(output, self.STYLES) as workbook:
+            sheet = workbook.add_sheet(
+                "Report",
+                [10, 12],
+                header_row=3,
+                print_setup={"landscape": True, "fit_to_width": True, "repeat_header": True},
+            )
+            sheet.append(["Title: what the table covers"])
+            sheet.append([])
+            sheet.append(["Name", "Ratio"], ["header"] * 2)
+            sheet.append(["a", 0.5])
+            sheet.append(["Total", Formula('IF(B4=0,"",B4)', "")])
+            sheet.set_autofilter(1)
+            workbook.add_sheet("Plain", [8]).append(["no print setup"])
+        workbook = self._load(output.getvalue())
+        sheet = workbook["Report"]
+        self.assertEqual(sheet["A1"].value, "Title: what the table covers")
+        self.assertEqual(sheet.freeze_panes, "A4", "frozen under the header, not under the block")
+        self.assertEqual(sheet.auto_filter.ref, "A3:B5")
+        self.assertEqual(sheet.page_setup.orientation, "landscape")
+        self.assertEqual((sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight), (1, 0))
+        self.assertTrue(sheet.sheet_properties.pageSetUpPr.fitToPage)
+        self.assertTrue(sheet.print_options.gridLines)
+        self.assertEqual(sheet.print_title_rows, "$3:$3")
+        self.assertIn(sheet["B5"].value, ("", None), "a formula showing a text, here nothing")
+        plain = workbook["Plain"]
+        self.assertIsNone(plain.print_title_rows)
+        self.assertNotEqual(plain.page_setup.orientation, "landscape")
+
     def test_empty_cells_without_style_are_left_out(self):
         content = self._write([["x", None, None]])
         with zipfile.ZipFile(io.BytesIO(content)) as archive:

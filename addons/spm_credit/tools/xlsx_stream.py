@@ -7,7 +7,9 @@ than the rows it reads from the database. Writing the sheet XML of a whole row
 with one string template costs a fraction of that. This writer only knows what
 the credit report needs: texts (always inline strings, never formulas),
 numbers, dates, booleans, total formulas with their cached values, a few cell
-styles, column widths, a frozen header row and an autofilter.
+styles, column widths, a frozen header row (under an optional block of rows
+above it), an autofilter and a print setup (orientation, fit to width, the
+header row repeated on every printed page).
 """
 
 import datetime
@@ -22,7 +24,15 @@ _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAX_TEXT = 32767  # Excel's limit for a cell
 _EXCEL_EPOCH = datetime.date(1899, 12, 30).toordinal()
 # Number formats Excel knows by id; others are declared in the styles.
-_BUILTIN_NUM_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4}
+_BUILTIN_NUM_FORMATS = {
+    "General": 0,
+    "0": 1,
+    "0.00": 2,
+    "#,##0": 3,
+    "#,##0.00": 4,
+    "0%": 9,
+    "0.00%": 10,
+}
 _FLUSH_ROWS = 500
 
 _NS = (
@@ -84,6 +94,8 @@ def _datetime_tail(value):
 
 
 def _formula_tail(value):
+    if isinstance(value.value, str):  # a formula that shows a text (or nothing)
+        return f' t="str"><f>{escape(value.text)}</f><v>{escape(value.value)}</v></c>'
     return f"><f>{escape(value.text)}</f><v>{value.value!r}</v></c>"
 
 
@@ -108,17 +120,20 @@ _TAIL_OF_TYPE = {
 class XlsxSheet:
     """One worksheet being written: :meth:`append` rows, top to bottom."""
 
-    def __init__(self, workbook, index, title, widths, freeze_header):
+    def __init__(self, workbook, index, title, widths, freeze_header, header_row=1, print_setup=None):
         self.workbook, self.index, self.title = workbook, index, title
         self.columns = [column_letter(col) for col in range(len(widths))]
+        self.header_row = header_row
+        self.print_setup = print_setup
         self.rows = 0
         self.autofilter = None
         self._buffer = []
         self._style_attrs = {}
         self._stream = workbook._zip.open(f"xl/worksheets/sheet{index}.xml", "w", force_zip64=True)
+        first = header_row + 1
         pane = (
-            '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-            '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>'
+            f'<pane ySplit="{header_row}" topLeftCell="A{first}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="A{first}" sqref="A{first}"/>'
             if freeze_header
             else ""
         )
@@ -127,8 +142,14 @@ class XlsxSheet:
             for col, width in enumerate(widths, start=1)
         )
         tab = ' tabSelected="1"' if index == 1 else ""
+        # Fitting to the page's width is a property of the sheet, declared before its views.
+        fit = (
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            if print_setup and print_setup.get("fit_to_width")
+            else ""
+        )
         self._write(
-            f'{_XML_DECLARATION}<worksheet {_NS}><sheetViews><sheetView{tab} workbookViewId="0">{pane}'
+            f'{_XML_DECLARATION}<worksheet {_NS}>{fit}<sheetViews><sheetView{tab} workbookViewId="0">{pane}'
             f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
         )
 
@@ -175,12 +196,35 @@ class XlsxSheet:
         tail = "</sheetData>"
         if self.autofilter is not None:
             tail += f'<autoFilter ref="{self.filter_range}"/>'
-        self._write(tail + "</worksheet>")
+        self._write(tail + self._print_xml() + "</worksheet>")
         self._stream.close()
+
+    def _print_xml(self):
+        """printOptions, pageMargins, pageSetup and headerFooter, in the order the schema wants."""
+        setup = self.print_setup
+        if not setup:
+            return ""
+        orientation = "landscape" if setup.get("landscape") else "portrait"
+        # fitToHeight 0: as many pages down as the rows need, one page across.
+        fit = ' fitToWidth="1" fitToHeight="0"' if setup.get("fit_to_width") else ""
+        footer = escape(setup.get("footer", "&P / &N"))
+        return (
+            '<printOptions gridLines="1"/>'
+            '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+            f'<pageSetup orientation="{orientation}"{fit}/>'
+            f"<headerFooter><oddFooter>&amp;C{footer}</oddFooter></headerFooter>"
+        )
 
     @property
     def filter_range(self):
-        return f"A1:{self.columns[self.autofilter]}{max(self.rows, 1)}"
+        return f"A{self.header_row}:{self.columns[self.autofilter]}{max(self.rows, self.header_row)}"
+
+    @property
+    def print_titles(self):
+        """The rows repeated at the top of every printed page, or ``None``."""
+        if not (self.print_setup and self.print_setup.get("repeat_header")):
+            return None
+        return f"${self.header_row}:${self.header_row}"
 
 
 class XlsxStreamWriter:
@@ -210,11 +254,22 @@ class XlsxStreamWriter:
         else:
             self._zip.close()
 
-    def add_sheet(self, title, widths, freeze_header=True):
-        """Start a new sheet (which ends the one being written)."""
+    def add_sheet(self, title, widths, freeze_header=True, header_row=1, print_setup=None):
+        """Start a new sheet (which ends the one being written).
+
+        :param int header_row: the row of the table's header (1-based): the
+            rows above it are a free block (a title, the report's parameters);
+            the header is frozen, carries the autofilter and is the row
+            printed again at the top of every page
+        :param dict print_setup: ``landscape``, ``fit_to_width`` (one page
+            wide, as many pages down as needed), ``repeat_header`` and
+            ``footer`` (Excel's header/footer codes, ``&P / &N`` by default)
+        """
         if self._current:
             self._current._close()
-        self._current = XlsxSheet(self, len(self.sheets) + 1, title[:31], widths, freeze_header)
+        self._current = XlsxSheet(
+            self, len(self.sheets) + 1, title[:31], widths, freeze_header, header_row, print_setup
+        )
         self.sheets.append(self._current)
         return self._current
 
@@ -233,6 +288,11 @@ class XlsxStreamWriter:
             f"{escape(_quote_sheet(sheet.title))}!{_absolute(sheet.filter_range)}</definedName>"
             for sheet in self.sheets
             if sheet.autofilter is not None
+        ) + "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{sheet.index - 1}">'
+            f"{escape(_quote_sheet(sheet.title))}!{sheet.print_titles}</definedName>"
+            for sheet in self.sheets
+            if sheet.print_titles
         )
         self._zip.writestr(
             "xl/workbook.xml",

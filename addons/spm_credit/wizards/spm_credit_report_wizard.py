@@ -4,13 +4,15 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, format_datetime
 
 from ..tools import Formula, XlsxStreamWriter, attainment_percent
 
 # Credit lines fetched at a time while writing the Detail and Adjustments
 # sheets: the file grows on disk, the memory used stays that of one chunk.
 CHUNK_SIZE = 2000
+# Printed as accountants file it: landscape, one page wide, the header on every page.
+PRINT_SETUP = {"landscape": True, "fit_to_width": True, "repeat_header": True}
 
 
 class SpmCreditReportWizard(models.TransientModel):
@@ -134,6 +136,7 @@ class SpmCreditReportWizard(models.TransientModel):
         money = "#,##0" + ("." + "0" * digits if digits else "")
         total = {"bold": True, "top": True}
         return {
+            "title": {"bold": True},
             "header": {
                 "bold": True,
                 "bg_color": "#E9ECEF",
@@ -144,34 +147,72 @@ class SpmCreditReportWizard(models.TransientModel):
             "date": {"num_format": "yyyy-mm-dd"},
             "month": {"num_format": "mmm yyyy"},
             "money": {"num_format": money},
-            "percent": {"num_format": "0.00"},
+            # Shares and attainments are written as fractions: 0.5 shows 50.00 %.
+            "percent": {"num_format": "0.00%"},
             "total_label": total,
             "total_money": {**total, "num_format": money},
-            "total_percent": {**total, "num_format": "0.00"},
+            "total_percent": {**total, "num_format": "0.00%"},
         }
 
-    @staticmethod
-    def _add_sheet(workbook, title, columns):
-        """A sheet with its header row frozen, ``columns`` being ``[(title, width)]``."""
-        sheet = workbook.add_sheet(title, [width for __, width in columns])
+    def _header_block(self):
+        """The rows above each sheet's table: what the report covers, and who made it when."""
+
+        def names(records, everything):
+            return ", ".join(records.mapped("display_name")) if records else everything
+
+        return [
+            _("Sales Credit Report"),
+            _("Companies: %(names)s", names=names(self.company_ids or self.env.companies, "")),
+            _(
+                "Period: %(start)s to %(end)s",
+                # Whole months (see _check_period), named as months: "January 2027".
+                start=format_date(self.env, self.date_from, date_format="MMMM y"),
+                end=format_date(self.env, self.date_to, date_format="MMMM y"),
+            ),
+            _("Business units: %(names)s", names=names(self.business_unit_ids, _("All"))),
+            _("Salespersons: %(names)s", names=names(self.user_ids, _("All"))),
+            _(
+                "Generated on %(when)s by %(user)s",
+                when=format_datetime(self.env, fields.Datetime.now()),
+                user=self.env.user.name,
+            ),
+        ]
+
+    def _add_sheet(self, workbook, title, columns):
+        """A sheet with the header block, then its header row frozen, filtered and
+        printed on every page, ``columns`` being ``[(title, width)]``."""
+        block = self._header_block()
+        header_row = len(block) + 2  # one empty row between the block and the table
+        sheet = workbook.add_sheet(
+            title, [width for __, width in columns], header_row=header_row, print_setup=PRINT_SETUP
+        )
+        for index, text in enumerate(block):
+            sheet.append([text], ["title" if index == 0 else None])
+        sheet.append([])
         sheet.append([title for title, __ in columns], ["header"] * len(columns))
         sheet.set_autofilter(len(columns) - 1)
         return sheet
 
     def _write_summary_sheet(self, workbook):
-        """Target, achieved, collected and attainment per salesperson and unit.
+        """Target, achieved (provisional and confirmed), collected and attainment
+        per salesperson and unit.
 
         Read from the achievement analysis (the monthly credit aggregate and
         the monthly quotas, one grouped query), whose record rules are those
-        of the credit: the summary adds up to the Detail sheet."""
+        of the credit: the summary adds up to the Detail sheet. Attainment is
+        blank without a target: no target is not 0 % of one."""
         columns = [
             (_("Salesperson"), 28),
+            (_("Salesperson Ref."), 14),
             (_("Business Unit"), 24),
             (_("Company"), 22),
+            (_("Currency"), 9),
             (_("Target"), 16),
             (_("Achieved"), 16),
+            (_("Provisional"), 16),
+            (_("Confirmed"), 16),
             (_("Collected"), 16),
-            (_("Attainment (%)"), 14),
+            (_("Attainment"), 12),
         ]
         sheet = self._add_sheet(workbook, _("Summary"), columns)
         groups = self.env["spm.achievement.report"]._read_group(
@@ -180,35 +221,81 @@ class SpmCreditReportWizard(models.TransientModel):
             ["target:sum", "achieved:sum", "collected:sum"],
         )
         groups.sort(key=lambda g: (g[0].name or "", g[1].display_name or "", g[2].name or ""))
-        styles = (None, None, None, "money", "money", "money", "percent")
-        sums = [Decimal(0)] * 3
+        by_state = self._credit_by_state()
+        styles = (None,) * 5 + ("money",) * 5 + ("percent",)
+        sums = [Decimal(0)] * 5
         for user, unit, company, target, achieved, collected in groups:
             attainment = attainment_percent(achieved, target)
-            names = [record.display_name or None for record in (user, unit, company)]
-            sheet.append([*names, target, achieved, collected, attainment], styles)
-            sums = [s + Decimal(str(v)) for s, v in zip(sums, (target, achieved, collected), strict=True)]
+            provisional, confirmed = by_state.get((user.id, unit.id, company.id), (Decimal(0), Decimal(0)))
+            names = [user.name or None, user.partner_id.ref or None, unit.display_name or None]
+            amounts = (target, achieved, self._round(provisional), self._round(confirmed), collected)
+            sheet.append(
+                [
+                    *names,
+                    company.name,
+                    company.currency_id.name,
+                    *amounts,
+                    attainment / 100 if target else None,
+                ],
+                styles,
+            )
+            sums = [s + Decimal(str(v)) for s, v in zip(sums, amounts, strict=True)]
         # Added as decimals: float sums of many amounts drift from the cent.
-        target, achieved, collected = (self._round(value) for value in sums)
+        totals = [self._round(value) for value in sums]
+        target, achieved = totals[:2]
         total_row = sheet.rows + 1
         # Attainment of the total: achieved over target, not a sum of percentages.
         attainment = Formula(
-            f"IF(D{total_row}=0,0,E{total_row}*100/D{total_row})",
-            attainment_percent(achieved, target),
+            f'IF(F{total_row}=0,"",G{total_row}/F{total_row})', achieved / target if target else ""
         )
-        self._append_totals(sheet, {3: target, 4: achieved, 5: collected}, {6: attainment})
-        return {"target": target, "amount": achieved, "collected": collected, "rows": len(groups)}
+        self._append_totals(sheet, dict(enumerate(totals, start=5)), {10: attainment})
+        return {
+            "target": target,
+            "amount": achieved,
+            "provisional": totals[2],
+            "confirmed": totals[3],
+            "collected": totals[4],
+            "rows": len(groups),
+        }
+
+    def _credit_by_state(self):
+        """``{(user_id, unit_id, company_id): (provisional, confirmed)}`` over the
+        period's credit lines the user reads, as exact decimals (summed in
+        ``numeric``, read as text). A reversal counts against the state of the
+        line it cancels."""
+        query = self.env["spm.credit.line"]._search(self._line_domain())
+        self.env.cr.execute(
+            SQL(
+                """
+            SELECT l.user_id, l.business_unit_id, l.company_id,
+                   COALESCE(SUM(l.amount) FILTER (WHERE COALESCE(r.state, l.state) = 'provisional'), 0)::text,
+                   COALESCE(SUM(l.amount) FILTER (WHERE COALESCE(r.state, l.state) = 'confirmed'), 0)::text
+              FROM spm_credit_line l
+         LEFT JOIN spm_credit_line r ON r.id = l.reversed_line_id
+             WHERE l.id IN %s
+          GROUP BY 1, 2, 3
+            """,
+                query.subselect(),
+            )
+        )
+        return {
+            (user, unit, company): (Decimal(provisional), Decimal(confirmed))
+            for user, unit, company, provisional, confirmed in self.env.cr.fetchall()
+        }
 
     def _append_totals(self, sheet, sums_by_col, extra_cells=None):
         """A SUBTOTAL row under the data (it follows the autofilter), with the
         totals also stored as the formulas' cached values."""
-        last_row = sheet.rows
+        first_row, last_row = sheet.header_row + 1, sheet.rows
         values = [_("Total")] + [None] * (len(sheet.columns) - 1)
         styles = ["total_label"] * len(sheet.columns)
         for col, value in sums_by_col.items():
             letter = sheet.columns[col]
             # With no data row, a formula would only refer to the header.
             values[col] = (
-                Formula(f"SUBTOTAL(9,{letter}2:{letter}{last_row})", value) if last_row > 1 else value
+                Formula(f"SUBTOTAL(9,{letter}{first_row}:{letter}{last_row})", value)
+                if last_row >= first_row
+                else value
             )
             styles[col] = "total_money"
         for col, value in (extra_cells or {}).items():
@@ -241,18 +328,24 @@ class SpmCreditReportWizard(models.TransientModel):
                 """
             DECLARE spm_credit_report NO SCROLL CURSOR FOR
             SELECT l.id, l.date, l.month, NULLIF(l.origin, ''),
-                   up.name, COALESCE(bu.name->>%(lang)s, bu.name->>'en_US'), co.name,
+                   up.name, NULLIF(up.ref, ''), COALESCE(bu.name->>%(lang)s, bu.name->>'en_US'), co.name,
                    cp.complete_name, dp.complete_name,
                    COALESCE('[' || pp.default_code || '] ', '')
                        || COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
-                   %(basis)s, %(state)s, COALESCE(l.share, 0), COALESCE(l.amount, 0),
-                   COALESCE(l.amount_collected, 0), COALESCE(l.is_adjustment, FALSE),
+                   %(basis)s, %(kind)s, %(state)s, cur.name,
+                   -- amount = base x share: an overlay earns the whole base, an adjustment has neither
+                   CASE WHEN l.kind != 'manual'
+                        THEN COALESCE(l.base_amount, CASE WHEN l.kind = 'overlay' THEN l.amount END) END,
+                   CASE l.kind WHEN 'split' THEN l.share / 100.0 WHEN 'overlay' THEN 1.0 END,
+                   COALESCE(l.amount, 0), COALESCE(l.amount_collected, 0),
+                   CASE WHEN l.is_adjustment THEN %(yes)s ELSE %(no)s END,
                    l.reversed_line_id, NULLIF(l.reason, '')
               FROM spm_credit_line l
               JOIN res_users u ON u.id = l.user_id
               JOIN res_partner up ON up.id = u.partner_id
               JOIN spm_business_unit bu ON bu.id = l.business_unit_id
               JOIN res_company co ON co.id = l.company_id
+              JOIN res_currency cur ON cur.id = co.currency_id
          LEFT JOIN res_partner cp ON cp.id = l.partner_id
          LEFT JOIN res_partner dp ON dp.id = l.distributor_id
          LEFT JOIN product_product pp ON pp.id = l.product_id
@@ -262,7 +355,10 @@ class SpmCreditReportWizard(models.TransientModel):
             """,
                 lang=lang,
                 basis=label_of("basis"),
+                kind=label_of("kind"),
                 state=label_of("state"),
+                yes=_("Yes"),
+                no=_("No"),
                 ids=Line._search(domain).subselect(),
             )
         )
@@ -282,14 +378,18 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Month"), 10),
             (_("Document"), 18),
             (_("Salesperson"), 24),
+            (_("Salesperson Ref."), 14),
             (_("Business Unit"), 20),
             (_("Company"), 18),
             (_("Customer"), 28),
             (_("Distributor"), 24),
             (_("Product"), 28),
             (_("Basis"), 14),
+            (_("Kind"), 11),
             (_("State"), 12),
-            (_("Share (%)"), 9),
+            (_("Currency"), 9),
+            (_("Base Amount"), 14),
+            (_("Share"), 9),
             (_("Amount"), 14),
             (_("Collected"), 14),
             (_("Adjustment"), 11),
@@ -297,7 +397,7 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Reason"), 40),
         ]
         sheet = self._add_sheet(workbook, title, columns)
-        styles = (None, "date", "month") + (None,) * 9 + ("percent", "money", "money")
+        styles = (None, "date", "month") + (None,) * 12 + ("money", "percent", "money", "money")
         count = 0
         for rows in self._fetch_line_rows(domain):
             for row in rows:
@@ -310,7 +410,7 @@ class SpmCreditReportWizard(models.TransientModel):
         amount_total, collected_total = (
             self._round(Decimal(str(value or 0.0))) for value in (amount_total, collected_total)
         )
-        self._append_totals(sheet, {13: amount_total, 14: collected_total})
+        self._append_totals(sheet, {17: amount_total, 18: collected_total})
         return {"amount": amount_total, "collected": collected_total, "rows": count}
 
     def _round(self, value):
