@@ -19,6 +19,7 @@ import configparser
 import os
 import shutil
 import socket
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,9 +27,17 @@ from pathlib import Path
 
 import pytest
 
+from spm_tool.common import ADDONS as SPM_ADDONS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SPM_ADDONS = ("spm_quota", "spm_credit", "spm_portal")
 ODOO_ENV_VARS = ("SPM_ODOO_CONF", "SPM_ODOO_DB", "SPM_ODOO_BIN", "SPM_PYTHON")
+# Run in ``odoo-bin shell``: an API key of the demo distributor, committed.
+GENERATE_API_KEY = """
+user = env.ref("spm_portal.user_spm_distributor")
+key = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "pytest", None)
+env.cr.commit()
+print("SPM-KEY", key)
+"""
 
 
 def _conf_value(value: str | None) -> str | None:
@@ -162,3 +171,21 @@ def odoo_registry(odoo_env: OdooEnv):
 
     odoo.tools.config.parse_config(["-c", str(odoo_env.conf), "--max-cron-threads", "0"])
     return Registry(odoo_env.db)
+
+
+@pytest.fixture(scope="session")
+def api_key(odoo_env: OdooEnv) -> str:
+    """An API key of the demo distributor ``spm_distributor`` in the test
+    database (./spm test installs the addons with their demo data)."""
+    shell = subprocess.run(
+        odoo_env.odoo_cmd("shell", "-c", str(odoo_env.conf), "-d", odoo_env.db, "--no-http"),
+        input=GENERATE_API_KEY,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    keys = [line.split()[1] for line in shell.stdout.splitlines() if line.startswith("SPM-KEY ")]
+    if not keys:
+        pytest.fail(f"no API key for the demo distributor: {shell.stdout[-500:]} {shell.stderr[-1500:]}")
+    return keys[0]

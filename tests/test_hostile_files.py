@@ -16,7 +16,6 @@ from __future__ import annotations
 import io
 import json
 import statistics
-import subprocess
 import threading
 import time
 import zipfile
@@ -51,12 +50,6 @@ PACKAGE_RELS = (
     f'<Relationship Id="rId1" Type="{OFFICE_RELS}/officeDocument" Target="xl/workbook.xml"/>'
     "</Relationships>"
 )
-GENERATE_KEY = """
-user = env.ref("spm_portal.user_spm_distributor")
-key = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "pytest hostile files", None)
-env.cr.commit()
-print("SPM-KEY", key)
-"""
 
 
 def _workbook(rows):
@@ -156,22 +149,6 @@ BODIES = {
     "api body of 290,000 empty lines": (empty_lines_body, 413, "at most 1000 billings and 50000 lines"),
     "api body of 50,000 lines, all wrong": (invalid_lines_body, 400, "more problems, not listed"),
 }
-
-
-@pytest.fixture(scope="module")
-def api_key(odoo_env):
-    shell = subprocess.run(
-        odoo_env.odoo_cmd("shell", "-c", str(odoo_env.conf), "-d", odoo_env.db, "--no-http"),
-        input=GENERATE_KEY,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    keys = [line.split()[1] for line in shell.stdout.splitlines() if line.startswith("SPM-KEY ")]
-    if not keys:
-        pytest.fail(f"no API key for the demo distributor: {shell.stdout[-500:]} {shell.stderr[-1500:]}")
-    return keys[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,8 @@
 """The reading of Odoo's test logs by ``./spm test --odoo-suites``: which
 tests ran, failed (and why) or were skipped, under Odoo's own test ids."""
 
-import importlib.machinery
-import importlib.util
-from pathlib import Path
+from spm_tool import suites
 
-import pytest
-
-SPM = Path(__file__).resolve().parent.parent / "spm"
 PREFIX = "2026-12-01 09:03:47,499 86"
 MODULE = "odoo.addons.suites.tests"
 
@@ -48,16 +43,8 @@ ValueError: no company
 """
 
 
-@pytest.fixture(scope="module")
-def spm():
-    loader = importlib.machinery.SourceFileLoader("spm_script", str(SPM))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("spm_script", loader))
-    loader.exec_module(module)
-    return module
-
-
-def test_tests_run_and_skipped_under_odoo_ids(spm):
-    result = spm.parse_suite_log(LOG.splitlines(keepends=True))
+def test_tests_run_and_skipped_under_odoo_ids():
+    result = suites.parse_suite_log(LOG.splitlines(keepends=True))
     assert result["tests"] == {
         "sale.test_sale_flow.TestSaleFlow.test_qty_delivered",
         "sale.test_sale_flow.TestSaleFlow.test_refund",
@@ -67,8 +54,8 @@ def test_tests_run_and_skipped_under_odoo_ids(spm):
     assert result["summary"] == (2, 2, 4)
 
 
-def test_failures_with_the_key_line_of_their_traceback(spm):
-    result = spm.parse_suite_log(LOG.splitlines(keepends=True))
+def test_failures_with_the_key_line_of_their_traceback():
+    result = suites.parse_suite_log(LOG.splitlines(keepends=True))
     assert result["failed"] == {
         "sale.test_sale_flow.TestSaleFlow.test_refund": (
             "odoo.exceptions.AccessError: You are not allowed to access 'Sales Credit Line' "
@@ -80,13 +67,13 @@ def test_failures_with_the_key_line_of_their_traceback(spm):
     }
 
 
-def test_credit_reported_by_the_suites_module(spm):
-    result = spm.parse_suite_log(LOG.splitlines(keepends=True))
+def test_credit_reported_by_the_suites_module():
+    result = suites.parse_suite_log(LOG.splitlines(keepends=True))
     assert (result["credit_lines"], result["issues"]) == (5, 1)
 
 
-def test_a_log_without_report(spm):
-    result = spm.parse_suite_log(
+def test_a_log_without_report():
+    result = suites.parse_suite_log(
         [f"{PREFIX} CRITICAL db odoo.service.server: Failed to initialize database\n"]
     )
     assert result["summary"] is None

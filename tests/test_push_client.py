@@ -216,29 +216,10 @@ def test_usage_errors(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- against Odoo
 
-GENERATE_KEY = """
-user = env.ref("spm_portal.user_spm_distributor")
-key = env["res.users.apikeys"].with_user(user).sudo()._generate(None, "pytest push client", None)
-env.cr.commit()
-print("SPM-KEY", key)
-"""
-
-
 @pytest.fixture
-def odoo_server(odoo_env, free_port, tmp_path):
+def odoo_server(odoo_env, api_key, free_port, tmp_path):
     """An Odoo server on the throwaway database of ./spm test, and an API key of
     the demo distributor (the Odoo tests installed the addons with demo data)."""
-    shell = subprocess.run(
-        odoo_env.odoo_cmd("shell", "-c", str(odoo_env.conf), "-d", odoo_env.db, "--no-http"),
-        input=GENERATE_KEY,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    keys = [line.split()[1] for line in shell.stdout.splitlines() if line.startswith("SPM-KEY ")]
-    if not keys:
-        pytest.skip(f"no demo distributor to push for: {shell.stdout[-500:]} {shell.stderr[-1500:]}")
     port = free_port()
     log = tmp_path / "odoo.log"
     with open(log, "w") as out:
@@ -271,7 +252,7 @@ def odoo_server(odoo_env, free_port, tmp_path):
                 if time.time() > deadline or process.poll() is not None:
                     pytest.fail(f"Odoo did not start: {log.read_text()[-3000:]}")
                 time.sleep(1)
-        yield url, keys[0]
+        yield url, api_key
     finally:
         process.terminate()
         try:

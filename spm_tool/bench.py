@@ -1,0 +1,34 @@
+"""``./spm bench``: the benchmarks of ``tests/benchmarks/run.py`` on a fresh
+database of generated data, written to ``docs/benchmarks.md``."""
+
+import subprocess
+
+from .common import ADDONS, ROOT, STATE, VENV_PYTHON, free_port, say
+from .instance import install_addons, odoo_config, prepare
+
+
+def cmd_bench(args):
+    """Measure the addons against Odoo's baseline on a fresh database of generated data."""
+    db = prepare()
+    conf = odoo_config(db, free_port())
+    dbname = f"spm_bench_{str(args.scale).replace('.', '_')}"
+    db.drop(dbname)
+    say(f"installing the SPM addons without demo data in '{dbname}'")
+    install_addons(conf, dbname, STATE / "logs" / f"{dbname}.log", ADDONS, "--without-demo=all")
+    bench = [
+        str(VENV_PYTHON),
+        "-m",
+        "tests.benchmarks.run",
+        "--conf",
+        str(conf),
+        "--db",
+        dbname,
+        "--scale",
+        str(args.scale),
+    ]
+    if args.only:
+        bench += ["--only", *args.only]
+    rc = subprocess.run(bench, cwd=ROOT, check=False).returncode
+    if not args.keep:
+        db.drop(dbname)
+    return rc
