@@ -1,11 +1,38 @@
+"""Common classes of the credit tests, composed with those of
+``spm_quota/tests/common.py``: products and orders, invoices and payments,
+the crediting setup; ``SpmCreditCase`` is all of them."""
+
 from odoo import Command, fields
 
-from odoo.addons.spm_quota.tests.common import SpmQuotaCase
+from odoo.addons.spm_quota.tests.common import (
+    SpmAssignmentsCommon,
+    SpmCommon,
+    SpmPartnersCommon,
+    SpmQuotaCase,
+    SpmUnitsCommon,
+)
 
 
-class SpmCreditCase(SpmQuotaCase):
-    """Pharma credits on orders, Consumer on invoices; the customer is split
-    50/30/20 between A, B and C with D as overlay in Pharma."""
+def fuzz_settings(max_examples):
+    """The settings of every fuzz test: derandomized (CI runs the same examples
+    each time), no deadline (real requests and files), no example database.
+
+    Hypothesis is imported here, when a fuzz test is decorated: only the test
+    modules that use it need it."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+class SpmInvoicesCommon(SpmCommon):
+    """A chart of accounts on the company (the generic one when it has none);
+    helpers that invoice orders, pay invoices and add a foreign currency."""
 
     @classmethod
     def setUpClass(cls):
@@ -14,8 +41,46 @@ class SpmCreditCase(SpmQuotaCase):
             cls.env["account.chart.template"].try_loading(
                 "generic_coa", company=cls.company, install_demo=False
             )
-        cls.unit_pharma.credit_basis = "order"
-        cls.unit_consumer.credit_basis = "invoice"
+
+    @staticmethod
+    def _invoice(order, post=True):
+        invoice = order._create_invoices()
+        if post:
+            invoice.action_post()
+        return invoice
+
+    def _pay(self, invoice, amount):
+        return (
+            self.env["account.payment.register"]
+            .with_context(
+                active_model="account.move",
+                active_ids=invoice.ids,
+            )
+            .create({"amount": amount, "payment_date": invoice.invoice_date})
+            ._create_payments()
+        )
+
+    def _foreign_currency(self, rate):
+        """Another currency, active, worth ``rate`` of the company's since 2020."""
+        currency = (
+            self.env["res.currency"]
+            .with_context(active_test=False)
+            .search([("id", "!=", self.company.currency_id.id)], limit=1)
+        )
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "rate": rate, "name": "2020-01-01", "company_id": self.company.id}
+        )
+        return currency
+
+
+class SpmProductsCommon(SpmUnitsCommon):
+    """Untaxed products invoiced on order: one of Pharma (in its Generics
+    subcategory), one of Consumer and one of no unit."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.product_pharma, cls.product_consumer, cls.product_orphan = cls.env["product.product"].create(
             [
                 {
@@ -32,15 +97,11 @@ class SpmCreditCase(SpmQuotaCase):
                 )
             ]
         )
-        cls._assign_split(
-            cls.customer,
-            [(cls.sales_a, 50.0), (cls.sales_b, 30.0), (cls.sales_c, 20.0)],
-            date_from="2020-01-01",
-        )
-        cls._assign(
-            cls.customer, cls.sales_d, 100.0, unit=cls.unit_pharma, kind="overlay", date_from="2020-01-01"
-        )
-        cls.Credit = cls.env["spm.credit.line"]
+
+
+class SpmOrdersCommon(SpmPartnersCommon, SpmProductsCommon):
+    """A helper that creates (and confirms) sale orders, by default for the
+    customer, in the team of no unit."""
 
     @classmethod
     def _order(cls, lines, partner=None, confirm=True, date_order=None):
@@ -59,25 +120,25 @@ class SpmCreditCase(SpmQuotaCase):
             order.action_confirm()
         return order
 
-    def _foreign_currency(self, rate):
-        """Another currency, active, worth ``rate`` of the company's since 2020."""
-        currency = (
-            self.env["res.currency"]
-            .with_context(active_test=False)
-            .search([("id", "!=", self.company.currency_id.id)], limit=1)
-        )
-        currency.active = True
-        self.env["res.currency.rate"].create(
-            {"currency_id": currency.id, "rate": rate, "name": "2020-01-01", "company_id": self.company.id}
-        )
-        return currency
 
-    @staticmethod
-    def _invoice(order, post=True):
-        invoice = order._create_invoices()
-        if post:
-            invoice.action_post()
-        return invoice
+class SpmCreditCommon(SpmAssignmentsCommon, SpmPartnersCommon, SpmUnitsCommon):
+    """Pharma credits on orders, Consumer on invoices; the customer is split
+    50/30/20 between A, B and C with D as overlay in Pharma."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.unit_pharma.credit_basis = "order"
+        cls.unit_consumer.credit_basis = "invoice"
+        cls._assign_split(
+            cls.customer,
+            [(cls.sales_a, 50.0), (cls.sales_b, 30.0), (cls.sales_c, 20.0)],
+            date_from="2020-01-01",
+        )
+        cls._assign(
+            cls.customer, cls.sales_d, 100.0, unit=cls.unit_pharma, kind="overlay", date_from="2020-01-01"
+        )
+        cls.Credit = cls.env["spm.credit.line"]
 
     def _credit(self, domain):
         """{salesperson: total credit} over the lines matching ``domain``."""
@@ -86,13 +147,7 @@ class SpmCreditCase(SpmQuotaCase):
             totals[line.user_id] = round(totals.get(line.user_id, 0.0) + line.amount, 2)
         return {user: amount for user, amount in totals.items() if amount}
 
-    def _pay(self, invoice, amount):
-        return (
-            self.env["account.payment.register"]
-            .with_context(
-                active_model="account.move",
-                active_ids=invoice.ids,
-            )
-            .create({"amount": amount, "payment_date": invoice.invoice_date})
-            ._create_payments()
-        )
+
+class SpmCreditCase(SpmCreditCommon, SpmOrdersCommon, SpmQuotaCase, SpmInvoicesCommon):
+    """Pharma credits on orders, Consumer on invoices; the customer is split
+    50/30/20 between A, B and C with D as overlay in Pharma."""

@@ -1,13 +1,13 @@
 from contextlib import closing
 from decimal import ROUND_HALF_UP, Decimal
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import SpmCreditCase
+from .common import SpmCreditCase, fuzz_settings
 from .test_credit_report_xlsx import SpmCreditReportCase
 
 CENT = Decimal("0.01")
@@ -133,13 +133,7 @@ class TestCreditExactSums(SpmCreditCase):
             receivable.remove_move_reconcile()
         return orders, invoices
 
-    @settings(
-        max_examples=20,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
+    @fuzz_settings(20)
     @given(START, st.lists(OPERATION, min_size=4, max_size=12))
     def test_generated_sequences_keep_the_aggregate_exact(self, start, operations):
         """Sales, returns, cancellations, payments and unreconciliations of

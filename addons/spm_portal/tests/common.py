@@ -1,46 +1,28 @@
-from datetime import timedelta
+"""Common classes of the portal tests, composed with those of the other
+addons: distributors with their portal users, secondary billings;
+``SpmPortalCase`` is all of them with ``SpmCreditCase``."""
 
-from hypothesis import HealthCheck, settings
+from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import new_test_user
 
-from odoo.addons.spm_credit.tests.common import SpmCreditCase
+from odoo.addons.spm_credit.tests.common import (
+    SpmCreditCase,
+    SpmProductsCommon,
+    fuzz_settings,  # noqa: F401 (the portal's fuzz tests import it from here)
+)
+from odoo.addons.spm_quota.tests.common import SpmAssignmentsCommon, SpmPartnersCommon, SpmUnitsCommon
 
 
-def fuzz_settings(max_examples):
-    """The settings of every fuzz test: derandomized (CI runs the same examples
-    each time), no deadline (real requests and files), no example database."""
-    return settings(
-        max_examples=max_examples,
-        deadline=None,
-        database=None,
-        derandomize=True,
-        suppress_health_check=list(HealthCheck),
-    )
-
-
-class SpmPortalCase(SpmCreditCase):
+class SpmDistributorsCommon(SpmAssignmentsCommon, SpmPartnersCommon, SpmUnitsCommon):
     """Two distributors with a portal user each. Distributor A is split 60/40
     between salespersons A and B in Pharma and credited to C in Consumer;
-    distributor B belongs to D. Both units validate on submission."""
+    distributor B belongs to D."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.yesterday = cls.today - timedelta(days=1)
-        cls.product_pharma.write({"default_code": "T-INS", "barcode": "4000000000017"})
-        cls.product_consumer.default_code = "T-SUN"
-        cls.product_orphan.default_code = "T-ORP"
-        cls.product_not_sold = cls.env["product.product"].create(
-            {
-                "name": "Test Internal Sample",
-                "default_code": "T-SMP",
-                "categ_id": cls.categ_pharma.id,
-                "sale_ok": False,
-            }
-        )
         cls.distributor_a = cls.distributor
         cls.distributor_a.name = "Test Distributor A"
         cls.distributor_b = cls.env["res.partner"].create(
@@ -60,13 +42,35 @@ class SpmPortalCase(SpmCreditCase):
         cls._assign(cls.distributor_b, cls.sales_d, 100.0, date_from="2020-01-01")
         cls.portal_a = cls._portal_user("t_portal_a", cls.distributor_a)
         cls.portal_b = cls._portal_user("t_portal_b", cls.distributor_b)
-        cls.Billing = cls.env["spm.secondary.billing"]
 
     @classmethod
     def _portal_user(cls, login, distributor):
         user = new_test_user(cls.env, login, groups="base.group_portal", name=f"{login} contact")
         user.partner_id.parent_id = distributor
         return user
+
+
+class SpmBillingsCommon(SpmDistributorsCommon, SpmProductsCommon):
+    """The products' codes and barcode that billings name, a product not for
+    sale, and a helper that creates billings through the validator."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.yesterday = cls.today - timedelta(days=1)
+        cls.product_pharma.write({"default_code": "T-INS", "barcode": "4000000000017"})
+        cls.product_consumer.default_code = "T-SUN"
+        cls.product_orphan.default_code = "T-ORP"
+        cls.product_not_sold = cls.env["product.product"].create(
+            {
+                "name": "Test Internal Sample",
+                "default_code": "T-SMP",
+                "categ_id": cls.categ_pharma.id,
+                "sale_ok": False,
+            }
+        )
+        cls.Billing = cls.env["spm.secondary.billing"]
 
     @classmethod
     def _billing(
@@ -97,3 +101,9 @@ class SpmPortalCase(SpmCreditCase):
         assert not errors, errors
         created, _existing = Billing._create_checked(prepared, source, submit=submit)
         return created
+
+
+class SpmPortalCase(SpmBillingsCommon, SpmCreditCase):
+    """Two distributors with a portal user each. Distributor A is split 60/40
+    between salespersons A and B in Pharma and credited to C in Consumer;
+    distributor B belongs to D. Both units validate on submission."""
