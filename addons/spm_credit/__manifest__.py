@@ -32,6 +32,7 @@
     "assets": {
         "web.assets_backend": [
             "spm_credit/static/src/dashboard/*",
+            "spm_credit/static/src/accountant/*",
         ],
         "web.assets_tests": [
             "spm_credit/static/tests/tours/*",
