@@ -1,0 +1,98 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class SpmIncentivePlan(models.Model):
+    """An incentive plan of a company: what is paid on, by period.
+
+    The payout rules (measure, weights, tiers, threshold, caps) live in
+    versions: a change takes effect from a date as a new version, so the
+    earnings of the periods before it stay what they were.
+    """
+
+    _name = "spm.incentive.plan"
+    _description = "SPM Incentive Plan"
+    _inherit = ["mail.thread"]
+    _order = "company_id, name"
+
+    name = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    period_type = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="quarter",
+        tracking=True,
+    )
+    version_ids = fields.One2many("spm.incentive.plan.version", "plan_id", string="Versions")
+    assignment_ids = fields.One2many("spm.incentive.plan.assignment", "plan_id", string="Assignments")
+    spif_ids = fields.One2many("spm.incentive.spif", "plan_id", string="SPIFs")
+    statement_ids = fields.One2many("spm.incentive.statement", "plan_id", string="Statements")
+    version_count = fields.Integer(compute="_compute_counts")
+    assignment_count = fields.Integer(compute="_compute_counts")
+    statement_count = fields.Integer(compute="_compute_counts")
+    note = fields.Text()
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(company_id, name)", "A plan's name is unique in its company."),
+    ]
+
+    def _compute_counts(self):
+        for model, field in (
+            ("spm.incentive.plan.version", "version_count"),
+            ("spm.incentive.plan.assignment", "assignment_count"),
+            ("spm.incentive.statement", "statement_count"),
+        ):
+            counts = dict(
+                self.env[model]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"])
+            )
+            for plan in self:
+                plan[field] = counts.get(plan, 0)
+
+    def write(self, vals):
+        if ("period_type" in vals or "company_id" in vals) and self.env[
+            "spm.incentive.statement"
+        ].sudo().search_count([("plan_id", "in", self.ids)], limit=1):
+            raise UserError(_("The period and the company of a plan with statements cannot change."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_statements(self):
+        if self.env["spm.incentive.statement"].sudo().search_count([("plan_id", "in", self.ids)], limit=1):
+            raise UserError(_("A plan with statements cannot be deleted; archive it."))
+
+    def _version_at(self, day):
+        """{plan: the version in force on ``day``} for the plans of ``self``, in one query."""
+        versions = self.env["spm.incentive.plan.version"].search(
+            [("plan_id", "in", self.ids), ("date_from", "<=", day)], order="plan_id, date_from desc"
+        )
+        result = {}
+        for version in versions:
+            result.setdefault(version.plan_id, version)
+        return result
+
+    def _action_open(self, model, name):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": "list,form",
+            "domain": [("plan_id", "=", self.id)],
+            "context": {"default_plan_id": self.id},
+        }
+
+    def action_open_versions(self):
+        """The plan's versions."""
+        return self._action_open("spm.incentive.plan.version", _("Versions"))
+
+    def action_open_assignments(self):
+        """The plan's assignments to salespersons."""
+        return self._action_open("spm.incentive.plan.assignment", _("Plan Assignments"))
+
+    def action_open_statements(self):
+        """The plan's statements."""
+        return self._action_open("spm.incentive.statement", _("Statements"))

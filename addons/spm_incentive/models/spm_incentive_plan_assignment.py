@@ -1,0 +1,250 @@
+from collections import defaultdict
+from decimal import Decimal
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..tools import compute_payout, period_months, to_decimal
+from .spm_incentive_plan_version import DATE_MAX, DATE_MIN, MAX_AMOUNT
+
+
+class SpmIncentivePlanAssignment(models.Model):
+    """A salesperson on a plan for a business unit, within dates, with a
+    target incentive amount per period. A salesperson may be on several
+    plans, one per unit at a time."""
+
+    _name = "spm.incentive.plan.assignment"
+    _description = "SPM Incentive Plan Assignment"
+    _order = "date_from desc, id desc"
+
+    plan_id = fields.Many2one("spm.incentive.plan", required=True, index=True, ondelete="restrict")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    business_unit_id = fields.Many2one("spm.business.unit", required=True, index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    date_from = fields.Date(
+        required=True, default=lambda self: fields.Date.context_today(self).replace(month=1, day=1)
+    )
+    date_to = fields.Date()
+    target_incentive = fields.Monetary(
+        "Target Incentive Amount",
+        help="What the salesperson earns per period at 100 % attainment "
+        "on plans paying a percentage of the target incentive amount.",
+    )
+    vendor_partner_id = fields.Many2one(
+        "res.partner",
+        string="Agent (Vendor)",
+        help="For an external agent: the vendor billed for the payout.",
+    )
+
+    @api.depends("plan_id.name", "user_id.name", "business_unit_id.name")
+    def _compute_display_name(self):
+        for assignment in self:
+            assignment.display_name = (
+                f"{assignment.plan_id.name} - {assignment.user_id.name} ({assignment.business_unit_id.name})"
+            )
+
+    @api.constrains("date_from", "date_to", "target_incentive", "business_unit_id", "plan_id")
+    def _check_values(self):
+        for assignment in self:
+            if not DATE_MIN <= assignment.date_from <= DATE_MAX or (
+                assignment.date_to and not assignment.date_from <= assignment.date_to <= DATE_MAX
+            ):
+                raise ValidationError(
+                    _(
+                        "A plan assignment runs between %(min)s and %(max)s, ending after it starts.",
+                        min=DATE_MIN,
+                        max=DATE_MAX,
+                    )
+                )
+            if not 0 <= assignment.target_incentive <= MAX_AMOUNT:
+                raise ValidationError(
+                    _("The target incentive amount is between 0 and %(max)s.", max=MAX_AMOUNT)
+                )
+            if assignment.business_unit_id.company_id != assignment.plan_id.company_id:
+                raise ValidationError(_("The business unit and the plan belong to the same company."))
+
+    @api.constrains("user_id", "business_unit_id", "date_from", "date_to")
+    def _check_overlap(self):
+        for assignment in self:
+            domain = [
+                ("id", "!=", assignment.id),
+                ("user_id", "=", assignment.user_id.id),
+                ("business_unit_id", "=", assignment.business_unit_id.id),
+                "|",
+                ("date_to", "=", False),
+                ("date_to", ">=", assignment.date_from),
+            ]
+            if assignment.date_to:
+                domain.append(("date_from", "<=", assignment.date_to))
+            other = self.sudo().search(domain, limit=1)
+            if other:
+                raise ValidationError(
+                    _(
+                        "%(user)s is already on %(plan)s for %(unit)s in these dates: "
+                        "one plan per unit at a time.",
+                        user=assignment.user_id.name,
+                        plan=other.plan_id.name,
+                        unit=assignment.business_unit_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        result = super().write(vals)
+        # Record rules saw the assignments where they were: check where they are now too.
+        if {"business_unit_id", "user_id", "plan_id"} & set(vals):
+            self.check_access("write")
+        return result
+
+    @api.model
+    def _active_domain(self, date_from, date_to):
+        return [("date_from", "<=", date_to), "|", ("date_to", "=", False), ("date_to", ">=", date_from)]
+
+    # ------------------------------------------------------------ earnings
+
+    def _earnings(self, date_from, date_to, versions=None):
+        """The earnings of the assignments of ``self`` over the months from
+        ``date_from`` to ``date_to``, read in a bounded number of queries
+        whatever the number of assignments.
+
+        :param dict versions: {plan: version} to pay by (default: each plan's
+            version in force on ``date_from``)
+        :return: {assignment: {"version", "months": [{month, achieved,
+            collected, measure, target}], "measure", "target", "payout"}}
+            (decimals), for assignments whose plan has a version then
+        """
+        if versions is None:
+            versions = self.plan_id._version_at(date_from)
+        versions = {plan: version for plan, version in versions.items() if version}
+        assignments = self.filtered(lambda a: a.plan_id in versions)
+        months = period_months(date_from, date_to)
+        by_version = defaultdict(self.browse)
+        for assignment in assignments:
+            by_version[versions[assignment.plan_id]] |= assignment
+        # Versions paying on the aggregate, and those needing the lines.
+        line_users = set()
+        monthly_users = set()
+        for version, group in by_version.items():
+            (line_users if version._needs_lines() else monthly_users).update(group.user_id.ids)
+        credit = self._read_monthly_credit(monthly_users, months, assignments.company_id.ids)
+        line_credit = self._read_line_credit(line_users, months, assignments.company_id.ids)
+        targets = self._read_targets(assignments.user_id.ids, months)
+        categ_paths = self._categ_paths({row[0] for rows in line_credit.values() for row in rows if row[0]})
+        result = {}
+        for version, group in by_version.items():
+            tiers, options = version._tiers(), version._payout_options()
+            needs_lines = version._needs_lines()
+            for assignment in group:
+                user, unit = assignment.user_id.id, assignment.business_unit_id.id
+                rows = []
+                for month in months:
+                    if needs_lines:
+                        achieved = collected = measure = Decimal(0)
+                        for categ, secondary, amount, paid in line_credit.get((user, unit, month), ()):
+                            if not version._source_matches_credit(secondary):
+                                continue
+                            weight = to_decimal(version._weight(unit, categ_paths.get(categ)))
+                            achieved += amount
+                            collected += paid
+                            measure += version._measure_of(amount, paid) * weight / 100
+                    else:
+                        achieved, collected = credit.get((user, unit, month), (Decimal(0), Decimal(0)))
+                        weight = to_decimal(version._weight(unit))
+                        measure = version._measure_of(achieved, collected) * weight / 100
+                    rows.append(
+                        {
+                            "month": month,
+                            "achieved": achieved,
+                            "collected": collected,
+                            "measure": measure,
+                            "target": targets.get((user, unit, month), Decimal(0)),
+                        }
+                    )
+                measure = sum((row["measure"] for row in rows), Decimal(0))
+                target = sum((row["target"] for row in rows), Decimal(0))
+                result[assignment] = {
+                    "version": version,
+                    "months": rows,
+                    "measure": measure,
+                    "target": target,
+                    "payout": compute_payout(
+                        measure, target, tiers, target_incentive=assignment.target_incentive, **options
+                    ),
+                }
+        return result
+
+    def _read_monthly_credit(self, user_ids, months, company_ids):
+        """{(user, unit, month): (achieved, collected)} from the monthly aggregate, one query."""
+        if not user_ids:
+            return {}
+        self.env["spm.credit.monthly"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT user_id, business_unit_id, month, SUM(amount)::text, SUM(amount_collected)::text
+                  FROM spm_credit_monthly
+                 WHERE user_id = ANY(%s) AND month = ANY(%s) AND company_id = ANY(%s)
+                 GROUP BY 1, 2, 3
+                """,
+                sorted(user_ids),
+                months,
+                company_ids,
+            )
+        )
+        return {
+            (user, unit, month): (Decimal(amount or 0), Decimal(collected or 0))
+            for user, unit, month, amount, collected in self.env.cr.fetchall()
+        }
+
+    def _read_line_credit(self, user_ids, months, company_ids):
+        """{(user, unit, month): [(category, secondary, achieved, collected)]}
+        from the credit lines, one query."""
+        if not user_ids:
+            return {}
+        self.env["spm.credit.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT l.user_id, l.business_unit_id, l.month, pt.categ_id, l.basis = 'secondary',
+                       SUM(COALESCE(l.amount, 0))::text, SUM(COALESCE(l.amount_collected, 0))::text
+                  FROM spm_credit_line l
+                  LEFT JOIN product_product pp ON pp.id = l.product_id
+                  LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE l.user_id = ANY(%s) AND l.month = ANY(%s) AND l.company_id = ANY(%s)
+                 GROUP BY 1, 2, 3, 4, 5
+                """,
+                sorted(user_ids),
+                months,
+                company_ids,
+            )
+        )
+        result = defaultdict(list)
+        for user, unit, month, categ, secondary, amount, collected in self.env.cr.fetchall():
+            result[user, unit, month].append((categ, secondary, Decimal(amount), Decimal(collected)))
+        return result
+
+    def _read_targets(self, user_ids, months):
+        """{(user, unit, month): target} from confirmed monthly quotas, one query."""
+        if not user_ids:
+            return {}
+        self.env["spm.quota.line"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT user_id, business_unit_id, month, SUM(amount)::text
+                  FROM spm_quota_line
+                 WHERE state = 'confirmed' AND user_id = ANY(%s) AND month = ANY(%s)
+                 GROUP BY 1, 2, 3
+                """,
+                sorted(set(user_ids)),
+                months,
+            )
+        )
+        return {(user, unit, month): Decimal(amount) for user, unit, month, amount in self.env.cr.fetchall()}
+
+    def _categ_paths(self, categ_ids):
+        if not categ_ids:
+            return {}
+        categs = self.env["product.category"].sudo().browse(categ_ids)
+        return {categ.id: categ.parent_path for categ in categs}

@@ -1,0 +1,57 @@
+from odoo.tests import tagged
+
+from .common import SpmIncentiveCase
+
+
+@tagged("post_install", "-at_install")
+class TestClawback(SpmIncentiveCase):
+    """Credit lost after a statement was approved comes back, negative, in the next open statement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._quota(cls.sales_a, cls.unit_pharma, {"2026-10-01": 100, "2026-11-01": 100, "2026-12-01": 100})
+        cls._quota(cls.sales_a, cls.unit_pharma, {"2027-01-01": 1000, "2027-02-01": 1000, "2027-03-01": 1000})
+        cls.order = cls._order([(cls.product_pharma, 9, 111.11)], date_order="2026-12-01 10:00:00")
+
+    def test_cancelled_order_is_clawed_back(self):
+        q4 = self._generate("2026-12-01")
+        # 50 % of 999.99 = 499.99 (largest remainder) against 300: 2 % of 300 + 5 % of 199.99 = 15.9995
+        self.assertEqual(q4.measure, 499.99)
+        self.assertEqual(q4.plan_amount, 16.0)
+        q4.with_user(self.manager_pharma).action_approve_manager()
+        self.order._action_cancel()
+        reversals = self.Credit.search(
+            [("order_id", "=", self.order.id), ("user_id", "=", self.sales_a.id), ("amount", "<", 0)]
+        )
+        self.assertTrue(reversals and all(reversals.mapped("reversed_line_id")))
+        self.assertEqual(q4.amount_payable, 16.0)
+
+        q1 = self._generate("2027-01-15")
+        clawback = q1.line_ids.filtered(lambda line: line.kind == "clawback")
+        self.assertEqual(len(clawback), len(reversals))
+        # The statement's effective rate (16 / 499.99) on the 499.99 lost
+        self.assertEqual(sum(clawback.mapped("amount")), -16.0)
+        self.assertEqual(clawback.credit_line_id, reversals)
+        self.assertEqual(clawback.original_line_id, reversals.reversed_line_id)
+        self.assertEqual(clawback.origin_statement_id, q4)
+        self.assertIn(self.order.name, clawback[0].reason)
+        self.assertEqual(q1.carried_amount, -16.0)
+        self.assertEqual(q1.amount_payable, -16.0)
+        # Recomputed, carried once; the approved statement unchanged.
+        q1.action_recompute()
+        self.assertEqual(q1.carried_amount, -16.0)
+        self.assertEqual(q4.amount_payable, 16.0)
+        # Once carried, never carried again into a later statement.
+        q1.with_user(self.manager_pharma).action_approve_manager()
+        q2 = self._generate("2027-04-15")
+        self.assertFalse(q2.line_ids.filtered(lambda line: line.kind == "clawback"))
+
+    def test_draft_statement_recomputes_instead(self):
+        q4 = self._generate("2026-12-01")
+        self.order._action_cancel()
+        q4.action_recompute()
+        self.assertEqual(q4.measure, 0.0)
+        self.assertEqual(q4.amount_payable, 0.0)
+        q1 = self._generate("2027-01-15")
+        self.assertFalse(q1.line_ids.filtered(lambda line: line.kind == "clawback"))
