@@ -1,1 +1,2 @@
 from . import spm_achievement_report
+from . import spm_achievement_figure

@@ -1,5 +1,5 @@
 from odoo import api, fields, models, tools
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date, formatLang
 
 from ..tools import attainment_percent_sql
 
@@ -28,7 +28,10 @@ class SpmAchievementReport(models.Model):
     collected = fields.Monetary(readonly=True)
     # Summing or averaging percentages is meaningless: grouped values are
     # recomputed from the sums of achieved and target (see _read_group_select).
+    # Empty without a target (no target is not 0 % of one), in rows and groups alike.
     attainment = fields.Float("Attainment (%)", digits=(16, 1), readonly=True, aggregator="sum")
+    month_label = fields.Char("Month", compute="_compute_labels")
+    attainment_label = fields.Char("Attainment", compute="_compute_labels")
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -61,7 +64,9 @@ class SpmAchievementReport(models.Model):
             )
             """,
                 table=SQL.identifier(self._table),
-                attainment=attainment_percent_sql(SQL("SUM(u.achieved)"), SQL("SUM(u.target)")),
+                attainment=attainment_percent_sql(
+                    SQL("SUM(u.achieved)"), SQL("SUM(u.target)"), no_target=None
+                ),
             )
         )
 
@@ -73,5 +78,14 @@ class SpmAchievementReport(models.Model):
         if fname == "attainment" and func in ("sum", "avg"):
             achieved = self._field_to_sql(self._table, "achieved", query)
             target = self._field_to_sql(self._table, "target", query)
-            return attainment_percent_sql(SQL("SUM(%s)", achieved), SQL("SUM(%s)", target))
+            return attainment_percent_sql(SQL("SUM(%s)", achieved), SQL("SUM(%s)", target), no_target=None)
         return super()._read_group_select(aggregate_spec, query)
+
+    @api.depends("month", "target", "attainment")
+    def _compute_labels(self):
+        # "January 2027", as the pivot and the graph name a month; "—" where there is no target.
+        for row in self:
+            row.month_label = row.month and format_date(self.env, row.month, date_format="MMMM y")
+            row.attainment_label = (
+                formatLang(self.env, row.attainment, digits=1) + " %" if row.target else "—"
+            )

@@ -41,7 +41,7 @@ class TestPerformanceMenus(TransactionCase):
             [
                 "spm_credit.spm_menu_dashboard",
                 "spm_credit.spm_menu_achievement",
-                "spm_credit.spm_menu_salespersons",
+                "spm_credit.spm_menu_achievement_figure",
             ],
             "a manager has no accountant's overview",
         )

@@ -225,7 +225,7 @@ class SpmCreditReportWizard(models.TransientModel):
         styles = (None,) * 5 + ("money",) * 5 + ("percent",)
         sums = [Decimal(0)] * 5
         for user, unit, company, target, achieved, collected in groups:
-            attainment = attainment_percent(achieved, target)
+            attainment = attainment_percent(achieved, target, no_target=None)
             provisional, confirmed = by_state.get((user.id, unit.id, company.id), (Decimal(0), Decimal(0)))
             names = [user.name or None, user.partner_id.ref or None, unit.display_name or None]
             amounts = (target, achieved, self._round(provisional), self._round(confirmed), collected)
@@ -235,7 +235,7 @@ class SpmCreditReportWizard(models.TransientModel):
                     company.name,
                     company.currency_id.name,
                     *amounts,
-                    attainment / 100 if target else None,
+                    None if attainment is None else attainment / 100,
                 ],
                 styles,
             )
@@ -246,7 +246,8 @@ class SpmCreditReportWizard(models.TransientModel):
         total_row = sheet.rows + 1
         # Attainment of the total: achieved over target, not a sum of percentages.
         attainment = Formula(
-            f'IF(F{total_row}=0,"",G{total_row}/F{total_row})', achieved / target if target else ""
+            f'IF(F{total_row}=0,"",G{total_row}/F{total_row})',
+            attainment_percent(achieved, target) / 100 if target else "",
         )
         self._append_totals(sheet, dict(enumerate(totals, start=5)), {10: attainment})
         return {
