@@ -18,6 +18,8 @@
         "views/spm_incentive_statement_views.xml",
         "views/spm_incentive_statement_line_views.xml",
         "wizards/spm_incentive_generate_views.xml",
+        "wizards/spm_incentive_payroll_export_views.xml",
+        "report/spm_incentive_statement_report.xml",
         "views/spm_incentive_menus.xml",
     ],
     "demo": [

@@ -88,6 +88,8 @@ class SpmIncentiveStatement(models.Model):
     finance_approved_uid = fields.Many2one("res.users", string="Approved by Finance", readonly=True)
     finance_approved_date = fields.Datetime(readonly=True)
     paid_date = fields.Date(readonly=True)
+    vendor_partner_id = fields.Many2one(related="assignment_id.vendor_partner_id")
+    vendor_bill_id = fields.Many2one("account.move", readonly=True, index="btree_not_null", copy=False)
     note = fields.Text()
 
     _sql_constraints = [
@@ -224,6 +226,56 @@ class SpmIncentiveStatement(models.Model):
             _("Sent back to draft."),
         )
         return True
+
+    def action_create_vendor_bills(self):
+        """Draft vendor bills of the statements approved by finance for
+        external agents: one per agent, company and period, a line per
+        statement, as OCA's commission settlement does."""
+        if not self._is_finance():
+            raise AccessError(_("Only accountants bill the agents' payouts."))
+        self.check_access("read")
+        statements = self.filtered(
+            lambda s: s.state == "finance_approved" and s.vendor_partner_id and not s.vendor_bill_id
+        )
+        if not statements:
+            raise UserError(_("No statement of an agent approved by finance is waiting for a bill."))
+        groups = defaultdict(self.browse)
+        for statement in statements:
+            groups[statement.vendor_partner_id, statement.company_id, statement.period_start] |= statement
+        Move = self.env["account.move"]
+        bills = Move
+        for (vendor, company, period_start), group in groups.items():
+            bill = Move.with_company(company).create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": vendor.id,
+                    "company_id": company.id,
+                    "currency_id": company.currency_id.id,
+                    "ref": _("Incentives %(period)s", period=format_date(self.env, period_start)),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": statement.name,
+                                "quantity": 1,
+                                "price_unit": statement.amount_payable,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for statement in group
+                    ],
+                }
+            )
+            with trusted(self.env, STATEMENT_FLAG):
+                group.sudo().write({"vendor_bill_id": bill.id})
+            group.message_post(body=_("Vendor bill %(bill)s drafted.", bill=bill.display_name))
+            bills |= bill
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Vendor Bills"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", bills.ids)],
+        }
 
     def action_view_credit_lines(self):
         """The credit lines behind the statement's figures."""

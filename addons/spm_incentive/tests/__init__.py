@@ -4,3 +4,4 @@ from . import test_earnings
 from . import test_statement_workflow
 from . import test_clawback
 from . import test_incentive_access
+from . import test_payout_export

@@ -1,1 +1,2 @@
 from . import spm_incentive_generate
+from . import spm_incentive_payroll_export
