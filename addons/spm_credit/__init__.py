@@ -1,3 +1,5 @@
+from odoo.tools import SQL
+
 from . import controllers
 from . import models
 from . import report
@@ -6,4 +8,4 @@ from . import wizards
 
 def uninstall_hook(env):
     """Drop the table the credit engine keeps outside the ORM (see spm.credit.line.init)."""
-    env.cr.execute("DROP TABLE IF EXISTS spm_credit_source_lock")
+    env.cr.execute(SQL("DROP TABLE IF EXISTS %s", SQL.identifier("spm_credit_source_lock")))

@@ -16,6 +16,7 @@
         "views/spm_secondary_billing_views.xml",
         "views/spm_secondary_billing_line_views.xml",
         "views/res_partner_views.xml",
+        "views/spm_business_unit_views.xml",
         "views/spm_credit_line_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/spm_secondary_billing_reject_views.xml",

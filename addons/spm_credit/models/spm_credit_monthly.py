@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -35,9 +35,11 @@ class SpmCreditMonthly(models.Model):
     line_count = fields.Integer(readonly=True)
 
     def init(self):
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS spm_credit_monthly_key_idx "
-            "ON spm_credit_monthly (user_id, month, business_unit_id, company_id)"
+        tools.create_index(
+            self.env.cr,
+            "spm_credit_monthly_key_idx",
+            self._table,
+            ["user_id", "month", "business_unit_id", "company_id"],
         )
 
     @api.model
@@ -71,7 +73,8 @@ class SpmCreditMonthly(models.Model):
         transactions add meanwhile are not in this snapshot and stay as they are."""
         self.flush_model()
         self.env.cr.execute(
-            """
+            SQL(
+                """
             WITH merged AS (
                 DELETE FROM spm_credit_monthly m
                  USING (SELECT user_id, business_unit_id, company_id, month FROM spm_credit_monthly
@@ -86,6 +89,7 @@ class SpmCreditMonthly(models.Model):
                    SUM(line_count)
               FROM merged GROUP BY 1, 2, 3, 4
             """
+            )
         )
         self.invalidate_model()
         return True
@@ -96,7 +100,8 @@ class SpmCreditMonthly(models.Model):
         this transaction's rows, summed in SQL from the lines as stored."""
         self.flush_model()
         self.env.cr.execute(
-            """
+            SQL(
+                """
             INSERT INTO spm_credit_monthly
                    (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
             SELECT user_id, business_unit_id, company_id, month, SUM(COALESCE(amount, 0)),
@@ -104,7 +109,8 @@ class SpmCreditMonthly(models.Model):
               FROM spm_credit_line WHERE id = ANY(%s)
              GROUP BY 1, 2, 3, 4
             """,
-            [list(line_ids)],
+                list(line_ids),
+            )
         )
         self.invalidate_model()
 
@@ -186,7 +192,8 @@ class SpmCreditMonthly(models.Model):
             ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected"]
         )
         self.env.cr.execute(
-            """
+            SQL(
+                """
             WITH removed AS (
                 DELETE FROM spm_credit_monthly WHERE company_id = ANY(%(companies)s)
             )
@@ -197,6 +204,7 @@ class SpmCreditMonthly(models.Model):
               FROM spm_credit_line WHERE company_id = ANY(%(companies)s)
              GROUP BY 1, 2, 3, 4
             """,
-            {"companies": list(company_ids)},
+                companies=list(company_ids),
+            )
         )
         self.invalidate_model()

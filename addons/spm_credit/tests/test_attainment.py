@@ -33,23 +33,30 @@ class TestAttainment(SpmAchievementCase):
         self.assertIsNone(self.env.cr.fetchone()[0])
 
     def test_readers_agree(self):
-        """A 50 % (A), 150 % (B) and without target (C, D: 0): the analysis's
-        rows and groups and the dashboard's ranking show the same figures."""
+        """A 50 % (A), 150 % (B) and without target (C, D): the analysis's rows
+        and groups (empty without target) and the dashboard's ranking (0
+        without target) show the same figures."""
         Report = self.env["spm.achievement.report"]
         domain = [("month", "=", self.this_month), ("business_unit_id", "=", self.unit_pharma.id)]
-        expected = {self.sales_a: 50.0, self.sales_b: 150.0, self.sales_c: 0.0, self.sales_d: 0.0}
+        expected = {self.sales_a: 50.0, self.sales_b: 150.0, self.sales_c: None, self.sales_d: None}
         rows = Report.search(domain)
-        self.assertEqual({row.user_id: row.attainment for row in rows}, expected)
+        self.assertEqual(
+            {row.user_id: row.attainment for row in rows}, {u: v or 0.0 for u, v in expected.items()}
+        )
         groups = Report._read_group(domain, ["user_id"], ["attainment:sum", "achieved:sum", "target:sum"])
         for user, percent, achieved, target in groups:
-            self.assertAlmostEqual(percent, expected[user])
-            self.assertAlmostEqual(percent, attainment_percent(achieved, target))
+            with self.subTest(user=user.login):
+                # An empty aggregate reads as False.
+                shown = None if percent is False else percent
+                self.assertEqual(shown, expected[user])
+                self.assertEqual(shown, attainment_percent(achieved, target, no_target=None))
         [(total,)] = Report._read_group(domain, [], ["attainment:sum"])
         self.assertAlmostEqual(total, attainment_percent(200.0, 120.0), msg="the total's, not a sum")
         dashboard = self.env["spm.credit.dashboard"].with_user(self.manager_pharma)
         teams = dashboard._get_dashboard_data("month", None, self.today)["teams"]
         [pharma] = [team for team in teams if team["unit_id"] == self.unit_pharma.id]
         self.assertEqual(
-            {m["user_id"]: m["attainment"] for m in pharma["members"]}, {u.id: v for u, v in expected.items()}
+            {m["user_id"]: m["attainment"] for m in pharma["members"]},
+            {u.id: v or 0.0 for u, v in expected.items()},
         )
         self.assertEqual(pharma["totals"]["attainment"], round(attainment_percent(200.0, 120.0), 1))

@@ -370,7 +370,7 @@ class SpmCreditReportWizard(models.TransientModel):
                 yield rows
             if len(rows) < CHUNK_SIZE:
                 break
-        cr.execute("CLOSE spm_credit_report")
+        cr.execute(SQL("CLOSE spm_credit_report"))
 
     def _write_lines_sheet(self, workbook, title, domain):
         columns = [

@@ -4,6 +4,9 @@ from odoo import fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # Kept here, not in spm_portal: the assignments of this addon tell
+    # distributors from customers (the Distributor column and filters of the
+    # assignments, the demo's distributor accounts).
     is_distributor = fields.Boolean(
         "Distributor",
         tracking=True,
