@@ -105,6 +105,7 @@ class SpmCreditDashboard(models.AbstractModel):
                 **self._with_attainment(totals),
             }
         teams = self._team_figures(team_units, starts[period], month_start) if team_units else []
+        draft_quotas = self._draft_quota_ids(user, team_units, year_start, months[-1])
         # The first read of a record fetches all its columns: ask for the few shown.
         self._fetch_names(user)
         self.env.company.fetch(["currency_id"])
@@ -119,6 +120,7 @@ class SpmCreditDashboard(models.AbstractModel):
             "year_target": self._sum_figures(per_month[m] for m in months)["target"],
             "trend": trend,
             "is_manager": bool(team_units),
+            "draft_quota_ids": draft_quotas,
             "teams": teams,
             "user_ids": sorted(shown_users),
         }
@@ -192,6 +194,26 @@ class SpmCreditDashboard(models.AbstractModel):
                 }
             )
         return teams
+
+    @api.model
+    def _draft_quota_ids(self, user, units, date_from, date_to):
+        """The draft quotas of the year for ``user`` or in ``units``: they count
+        for nothing until confirmed, and the dashboard says so."""
+        Quota = self.env["spm.quota"]
+        if not Quota.has_access("read"):  # accountants read targets, not quotas
+            return []
+        owners = [("user_id", "=", user.id)]
+        if units:
+            owners = ["|", *owners, ("business_unit_id", "in", units.ids)]
+        return Quota.search(
+            [
+                ("state", "=", "draft"),
+                ("date_from", "<=", date_to),
+                ("date_to", ">=", date_from),
+                ("company_id", "in", self.env.companies.ids),
+                *owners,
+            ]
+        ).ids
 
     @api.model
     def _fetch_names(self, users):

@@ -79,18 +79,26 @@ class SpmBusinessUnit(models.Model):
             )
             shared_categories = unit.product_category_ids & others.product_category_ids
             if shared_categories:
+                category = shared_categories[0]
+                owner = others.filtered(lambda other: category in other.product_category_ids)[:1]
                 raise ValidationError(
                     _(
-                        "The product category %(category)s already belongs to another business unit.",
-                        category=shared_categories[0].display_name,
+                        "The product category %(category)s already belongs to the business unit %(unit)s: "
+                        "remove it there first.",
+                        category=category.display_name,
+                        unit=owner.display_name,
                     )
                 )
             shared_teams = unit.team_ids & others.team_ids
             if shared_teams:
+                team = shared_teams[0]
+                owner = others.filtered(lambda other: team in other.team_ids)[:1]
                 raise ValidationError(
                     _(
-                        "The sales team %(team)s already belongs to another business unit.",
-                        team=shared_teams[0].display_name,
+                        "The sales team %(team)s already belongs to the business unit %(unit)s: "
+                        "remove it there first.",
+                        team=team.display_name,
+                        unit=owner.display_name,
                     )
                 )
 

@@ -9,3 +9,4 @@ from . import test_quota_access
 from . import test_quota_import
 from . import test_in_force
 from . import test_responsible_users
+from . import test_manager_messages

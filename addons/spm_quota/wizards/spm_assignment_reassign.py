@@ -34,6 +34,20 @@ class SpmAssignmentReassign(models.TransientModel):
     )
     date = fields.Date("Effective From", required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("spm.assignment.reassign.line", "wizard_id", string="New Salespersons")
+    # What the manager checks before confirming, above all when every account of a salesperson moves.
+    preview_ids = fields.Many2many(
+        "spm.assignment", string="What Will Move", compute="_compute_preview", compute_sudo=False
+    )
+    preview_account_count = fields.Integer(compute="_compute_preview")
+
+    @api.depends("from_user_id", "partner_ids", "business_unit_id", "date")
+    def _compute_preview(self):
+        for wizard in self:
+            moving = self.env["spm.assignment"]
+            if wizard.date and (wizard.from_user_id or wizard.partner_ids):
+                moving = wizard._assignments_to_move()
+            wizard.preview_ids = moving
+            wizard.preview_account_count = len(moving.partner_id)
 
     def _assignments_to_move(self):
         domain = [

@@ -169,6 +169,19 @@ export class SpmDashboard extends Component {
         this.action.doAction("spm_credit.spm_achievement_report_action");
     }
 
+    openDraftQuotas() {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: _t("Draft Quotas"),
+            res_model: "spm.quota",
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+            domain: [["id", "in", this.data.draft_quota_ids]],
+        });
+    }
+
     formatAmount(value) {
         return formatMonetary(value, { currencyId: this.data.currency_id });
     }
