@@ -6,3 +6,4 @@ from . import spm_incentive_plan_assignment
 from . import spm_incentive_spif
 from . import spm_incentive_statement
 from . import spm_incentive_statement_line
+from . import spm_incentive_demo

@@ -76,7 +76,14 @@ class SpmIncentiveCase(SpmCreditCase):
         )
 
     def _generate(self, day, user=None):
-        wizard = self.env["spm.incentive.generate"].with_user(user or self.admin).create({"date": day})
+        """Generate the statements of the period of ``day`` of the plans the
+        test created (not the demo's, which have an external id) as ``user``."""
+        plans = self.Plan.search([]).filtered(lambda plan: not plan.get_external_id()[plan.id])
+        wizard = (
+            self.env["spm.incentive.generate"]
+            .with_user(user or self.admin)
+            .create({"date": day, "plan_ids": [Command.set(plans.ids)]})
+        )
         action = wizard.action_generate()
         return self.Statement.search(action["domain"])
 

@@ -1,7 +1,10 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..tools import period_bounds
 from .common import SpmIncentiveCase
 
 Q4 = "2026-12-01"
@@ -148,3 +151,14 @@ class TestStatementWorkflow(SpmIncentiveCase):
         self._version(self.plan, "2027-01-01", [(0, 9.0)])
         self._generate(Q4, self.accountant)
         self.assertEqual(self._snapshot(statement), before)
+
+    def test_cron_generates_the_drafts_of_yesterday(self):
+        start, end = period_bounds(fields.Date.context_today(self.env.user) - timedelta(days=1), "quarter")
+        Generate = self.env["spm.incentive.generate"]
+        Generate._cron_generate()
+        Generate._cron_generate()
+        statements = self.Statement.search([("assignment_id", "=", self.assignment_a.id)])
+        self.assertEqual(len(statements), 1)
+        self.assertEqual(
+            (statements.period_start, statements.period_end, statements.state), (start, end, "draft")
+        )
