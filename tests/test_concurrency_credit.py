@@ -340,7 +340,7 @@ def test_concurrent_orders_invoices_and_payments_credit_exactly(registry):
             [("move_id.partner_id", "in", data["customers"]), ("display_type", "=", "product")]
         )
         for sources in (sale_lines, move_lines, billing_lines):
-            for source, active in Credit._active_lines(sources).items():
+            for source, active in env["spm.credit.engine"]._active_lines(sources).items():
                 keys = [(line.user_id.id, line.state) for line in active]
                 assert len(keys) == len(set(keys)), f"{source} is credited twice: {keys}"
 

@@ -28,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
+from tests.benchmarks.engine_insert import bench_engine_insert  # noqa: E402
 from tests.benchmarks.generate import generate  # noqa: E402
 from tests.benchmarks.live import bench_live_update  # noqa: E402
 from tests.benchmarks.upload import bench_upload  # noqa: E402
@@ -340,9 +341,10 @@ BENCHMARKS = {
     "export": bench_export,
     "live": bench_live_update,
     "xlsx": bench_xlsx_writer,
+    "insert": bench_engine_insert,
 }
 # Benchmarks that use no generated data.
-WITHOUT_DATA = {"xlsx"}
+WITHOUT_DATA = {"xlsx", "insert"}
 
 
 def main(argv=None):

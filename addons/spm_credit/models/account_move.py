@@ -21,12 +21,12 @@ class AccountMove(models.Model):
         if not invoices:
             return
         lines = invoices.invoice_line_ids._spm_creditable()
-        Credit = self.env["spm.credit.line"]
-        Credit._sync_credit(lines)
+        Engine = self.env["spm.credit.engine"]
+        Engine._sync_credit(lines)
         sale_lines = lines.sale_line_ids
         if sale_lines:
-            Credit._sync_credit(sale_lines._spm_creditable())
-        Credit._sync_collected(invoices)
+            Engine._sync_credit(sale_lines._spm_creditable())
+        Engine._sync_collected(invoices)
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)

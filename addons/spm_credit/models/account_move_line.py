@@ -1,10 +1,12 @@
 from odoo import api, fields, models
 
+from ..tools import CreditDescriptor
 from .spm_credit_document_mixin import CREDIT_READERS
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "spm.credit.source.mixin"]
 
     spm_credit_line_ids = fields.One2many(
         "spm.credit.line", "move_line_id", string="Credit Lines", groups=CREDIT_READERS
@@ -30,22 +32,21 @@ class AccountMoveLine(models.Model):
             move = line.move_id
             account = move.commercial_partner_id
             result.append(
-                {
-                    "source": line,
-                    "document": move,
-                    "origin": move.name,
-                    "company": move.company_id,
-                    "account": account,
-                    "customer": account,
-                    "distributor": self.env["res.partner"],
-                    "product": line.product_id,
-                    "team": move.team_id,
-                    "date": move.invoice_date or move.date,
+                CreditDescriptor(
+                    source=line,
+                    document=move,
+                    origin=move.name,
+                    company=move.company_id,
+                    account=account,
+                    customer=account,
+                    product=line.product_id,
+                    team=move.team_id,
+                    date=move.invoice_date or move.date,
                     # balance is in company currency at the invoice's rate; income is a credit.
-                    "amount": -line.balance,
-                    "creditable": move.state == "posted" and not line.sale_line_ids,
-                    "links": {"move_line_id": line.id, "move_id": move.id},
-                }
+                    amount=-line.balance,
+                    creditable=move.state == "posted" and not line.sale_line_ids,
+                    links={"move_line_id": line.id, "move_id": move.id},
+                )
             )
         return result
 
@@ -61,9 +62,9 @@ class AccountMoveLine(models.Model):
             if (
                 by_invoice
                 and line.move_id.state == "posted"
-                and not line.company_currency_id.is_zero(desc["amount"])
+                and not line.company_currency_id.is_zero(desc.amount)
             ):
-                targets.append([("invoice", "confirmed", desc["amount"])])
+                targets.append([("invoice", "confirmed", desc.amount)])
             else:
                 targets.append([])
         return targets

@@ -12,11 +12,11 @@ class AccountPartialReconcile(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         partials = super().create(vals_list)
-        self.env["spm.credit.line"]._sync_collected(partials._spm_invoices())
+        self.env["spm.credit.engine"]._sync_collected(partials._spm_invoices())
         return partials
 
     def unlink(self):
         invoices = self._spm_invoices()
         result = super().unlink()
-        self.env["spm.credit.line"]._sync_collected(invoices)
+        self.env["spm.credit.engine"]._sync_collected(invoices)
         return result

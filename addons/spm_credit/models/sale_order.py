@@ -15,7 +15,7 @@ class SaleOrder(models.Model):
         return "order_id"
 
     def _spm_sync_credit(self):
-        self.env["spm.credit.line"]._sync_credit(self.order_line._spm_creditable())
+        self.env["spm.credit.engine"]._sync_credit(self.order_line._spm_creditable())
 
     def _action_confirm(self):
         result = super()._action_confirm()

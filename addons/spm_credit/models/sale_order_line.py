@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import float_is_zero
 
+from ..tools import CreditDescriptor
 from .spm_credit_document_mixin import CREDIT_READERS
 
 # Changing one of these on a confirmed order changes its order-basis credit.
@@ -8,7 +9,8 @@ CREDIT_FIELDS = {"product_id", "product_uom_qty", "price_unit", "discount", "tax
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "spm.credit.source.mixin"]
 
     spm_credit_line_ids = fields.One2many(
         "spm.credit.line", "sale_line_id", string="Credit Lines", groups=CREDIT_READERS
@@ -24,26 +26,23 @@ class SaleOrderLine(models.Model):
         return "sale_line_id"
 
     def _spm_credit_descriptors(self):
-        """Describe each order line for credit allocation (see spm.credit.line._sync_credit)."""
+        """Describe each order line for credit allocation (see spm.credit.engine._sync_credit)."""
         # What every line of an order shares, worked out once per order.
         per_order = {}
-        empty_partner = self.env["res.partner"]
         result = []
         for line in self:
             order = line.order_id
             if order not in per_order:
                 company = order.company_id
                 account = order.partner_id.commercial_partner_id
-                day = fields.Date.context_today(line, order.date_order)
                 per_order[order] = {
                     "document": order,
                     "origin": order.name,
                     "company": company,
                     "account": account,
                     "customer": account,
-                    "distributor": empty_partner,
                     "team": order.team_id,
-                    "date": day,
+                    "date": fields.Date.context_today(line, order.date_order),
                     "rate": order.currency_id._get_conversion_rate(
                         order.currency_id, company.currency_id, company, order.date_order.date()
                     ),
@@ -51,13 +50,13 @@ class SaleOrderLine(models.Model):
                 }
             common = per_order[order]
             result.append(
-                {
+                CreditDescriptor(
                     **common,
-                    "source": line,
-                    "product": line.product_id,
-                    "amount": common["company"].currency_id.round(line.price_subtotal * common["rate"]),
-                    "links": {"sale_line_id": line.id, "order_id": order.id},
-                }
+                    source=line,
+                    product=line.product_id,
+                    amount=common["company"].currency_id.round(line.price_subtotal * common["rate"]),
+                    links={"sale_line_id": line.id, "order_id": order.id},
+                )
             )
         return result
 
@@ -70,7 +69,7 @@ class SaleOrderLine(models.Model):
             if not unit or not unit.credit_primary or unit.credit_basis != "order" or order.state != "sale":
                 targets.append([])
                 continue
-            currency = desc["company"].currency_id
+            currency = desc.company.currency_id
             posted = line.invoice_lines.filtered(lambda inv_line: inv_line.parent_state == "posted")
             invoiced = currency.round(sum(-inv_line.balance for inv_line in posted))
             open_amount = 0.0
@@ -82,7 +81,7 @@ class SaleOrderLine(models.Model):
             ):
                 # Not invoiced yet (the usual case at confirmation): skip that compute.
                 invoiced_untaxed = line.untaxed_amount_invoiced if line.invoice_lines else 0.0
-                open_amount = currency.round(max(line.price_subtotal - invoiced_untaxed, 0.0) * desc["rate"])
+                open_amount = currency.round(max(line.price_subtotal - invoiced_untaxed, 0.0) * desc.rate)
             parts = [("order", "confirmed", invoiced), ("order", "provisional", open_amount)]
             targets.append([p for p in parts if not currency.is_zero(p[2])])
         return targets
@@ -92,7 +91,7 @@ class SaleOrderLine(models.Model):
         lines = super().create(vals_list)
         confirmed = lines.filtered(lambda line: line.order_id.state == "sale")
         if confirmed:
-            self.env["spm.credit.line"]._sync_credit(confirmed._spm_creditable())
+            self.env["spm.credit.engine"]._sync_credit(confirmed._spm_creditable())
         return lines
 
     def write(self, vals):
@@ -100,5 +99,5 @@ class SaleOrderLine(models.Model):
         if CREDIT_FIELDS & set(vals):
             confirmed = self.filtered(lambda line: line.order_id.state == "sale")
             if confirmed:
-                self.env["spm.credit.line"]._sync_credit(confirmed._spm_creditable())
+                self.env["spm.credit.engine"]._sync_credit(confirmed._spm_creditable())
         return result

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 
 from odoo.addons.spm_quota.tools import trusted
 
+from .spm_credit_engine import DISABLED_FLAG
+
 
 class SpmCreditDemo(models.AbstractModel):
     """Demo history: months of orders, invoices and payments, credited as if
@@ -42,7 +44,7 @@ class SpmCreditDemo(models.AbstractModel):
                 day = month_start + relativedelta(days=rng.randint(0, 24))
                 day = min(day, today)
                 # Confirmed without credit, then credited once dated in the past.
-                with trusted(self.env, "spm_credit_disabled"):
+                with trusted(self.env, DISABLED_FLAG):
                     # Customers in turn, so that every salesperson sells every month.
                     order = Order.create(
                         {

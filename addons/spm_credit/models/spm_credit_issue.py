@@ -56,7 +56,7 @@ class SpmCreditIssue(models.Model):
 
     @api.model
     def _sync_issues(self, sources, issues):
-        """Open an issue for each source in ``issues`` {source: (reason, descriptor, unit)}
+        """Open an issue for each source in ``issues`` {source: (reason, CreditDescriptor, unit)}
         that has none, update the reason of those that have one, and resolve the
         issues of the other sources."""
         refs = {source: f"{source._name},{source.id}" for source in sources}
@@ -79,19 +79,19 @@ class SpmCreditIssue(models.Model):
             to_create.append(
                 {
                     "source_ref": refs[source],
-                    "document_ref": f"{desc['document']._name},{desc['document'].id}",
-                    "origin": desc["origin"],
+                    "document_ref": f"{desc.document._name},{desc.document.id}",
+                    "origin": desc.origin,
                     "reason": reason,
                     "business_unit_id": unit.id,
-                    "partner_id": desc["account"].id,
-                    "product_id": desc["product"].id,
-                    "company_id": desc["company"].id,
-                    "amount": desc["amount"],
-                    "date": desc["date"],
+                    "partner_id": desc.account.id,
+                    "product_id": desc.product.id,
+                    "company_id": desc.company.id,
+                    "amount": desc.amount,
+                    "date": desc.date,
                 }
             )
-            new_by_document.setdefault(desc["document"], self.env["spm.business.unit"])
-            new_by_document[desc["document"]] |= unit
+            new_by_document.setdefault(desc.document, self.env["spm.business.unit"])
+            new_by_document[desc.document] |= unit
         resolved = self.browse([i.id for ref, i in current.items() if ref not in {refs[s] for s in issues}])
         if resolved:
             resolved.write({"state": "resolved", "resolved_date": fields.Datetime.now()})

@@ -43,31 +43,6 @@ class SpmCreditMonthly(models.Model):
         )
 
     @api.model
-    def _add(self, totals):
-        """Add ``totals`` {(user_id, unit_id, company_id, month): [amount, collected, count]}
-        (amounts as ``Decimal``) as this transaction's rows, in one statement."""
-        keys = list(totals)
-        self.flush_model()
-        self.env.cr.execute(
-            """
-            INSERT INTO spm_credit_monthly
-                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
-            SELECT * FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[],
-                                 %s::numeric[], %s::numeric[], %s::int[])
-            """,
-            [
-                [k[0] for k in keys],
-                [k[1] for k in keys],
-                [k[2] for k in keys],
-                [k[3] for k in keys],
-                [totals[k][0] for k in keys],
-                [totals[k][1] for k in keys],
-                [totals[k][2] for k in keys],
-            ],
-        )
-        self.invalidate_model()
-
-    @api.model
     def _compact(self):
         """Merge the rows of each key into one (the daily job). Rows that
         transactions add meanwhile are not in this snapshot and stay as they are."""
@@ -97,7 +72,10 @@ class SpmCreditMonthly(models.Model):
     @api.model
     def _add_lines(self, line_ids):
         """Add the credit lines ``line_ids`` (created in this transaction) as
-        this transaction's rows, summed in SQL from the lines as stored."""
+        this transaction's rows, summed in SQL from the lines as stored.
+
+        :return: the ``(user_id, unit_id, company_id)`` of the rows added
+        """
         self.flush_model()
         self.env.cr.execute(
             SQL(
@@ -108,11 +86,14 @@ class SpmCreditMonthly(models.Model):
                    SUM(COALESCE(amount_collected, 0)), COUNT(*)
               FROM spm_credit_line WHERE id = ANY(%s)
              GROUP BY 1, 2, 3, 4
+            RETURNING user_id, business_unit_id, company_id
             """,
                 list(line_ids),
             )
         )
+        keys = self.env.cr.fetchall()
         self.invalidate_model()
+        return keys
 
     @api.model
     def _differences(self, company_ids=None):

@@ -21,4 +21,5 @@ from . import test_dashboard_tour
 from . import test_credit_other_users
 from . import test_credit_authority
 from . import test_seasonality_history
+from . import test_credit_engine_structure
 from . import test_attainment

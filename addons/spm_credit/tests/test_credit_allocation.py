@@ -53,7 +53,7 @@ class TestCreditAllocation(SpmCreditCase):
                 self.sales_d: 100.11,
             },
         )
-        active = self.Credit._active_lines(pharma_line)[pharma_line]
+        active = self.env["spm.credit.engine"]._active_lines(pharma_line)[pharma_line]
         self.assertEqual(set(active.mapped("state")), {"confirmed"})
         self.assertEqual(len(active), 4)
 

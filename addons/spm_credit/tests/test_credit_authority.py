@@ -133,7 +133,7 @@ class TestCreditAuthority(SpmCreditCase):
         for env_line in (line.with_context(**FORGED), line.sudo().with_context(**FORGED)):
             self.assertRefused(env_line.write, {"amount": 1000.0})
             self.assertRefused(env_line.unlink)
-        self.assertRefused(self._as(self.manager_pharma, "spm.credit.line")._create_engine_lines, [{}])
+        self.assertRefused(self._as(self.manager_pharma, "spm.credit.engine")._create_engine_lines, [{}])
 
     # ------------------------------------------------------------ recompute
 

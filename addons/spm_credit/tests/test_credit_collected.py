@@ -56,7 +56,7 @@ class TestCreditCollected(SpmCreditCase):
         invoice = self._invoice(order)
         self._pay(invoice, 25.0)
         line = order.order_line
-        active = self.Credit._active_lines(line)[line]
+        active = self.env["spm.credit.engine"]._active_lines(line)[line]
         self.assertEqual(
             {c.user_id: c.amount_collected for c in active if c.kind == "split"},
             {self.sales_a: 12.5, self.sales_b: 7.5, self.sales_c: 5.0},
@@ -100,7 +100,7 @@ class TestCreditCollected(SpmCreditCase):
         order = self._order([(self.product_pharma, 1, 1000.05)])
         invoice = self._invoice(order)
         self._pay(invoice, 400.02)
-        active = self.Credit._active_lines(order.order_line)[order.order_line]
+        active = self.env["spm.credit.engine"]._active_lines(order.order_line)[order.order_line]
         self.assertEqual(
             {(c.user_id, c.kind): c.amount_collected for c in active},
             {

@@ -69,14 +69,16 @@ class TestCreditExactSums(SpmCreditCase):
             lines = self.Credit.browse(
                 [
                     line.id
-                    for lines in self.Credit._active_lines(invoice.invoice_line_ids).values()
+                    for lines in self.env["spm.credit.engine"]
+                    ._active_lines(invoice.invoice_line_ids)
+                    .values()
                     for line in lines
                 ]
             )
             credit = sum(map(decimal, lines.mapped("amount")), Decimal(0))
             collected = sum(map(decimal, lines.mapped("amount_collected")), Decimal(0))
             self.assertEqual(collected, to_cent(credit * paid_share(invoice)), f"{step}: {invoice.name}")
-        for sale_line, lines in self.Credit._active_lines(orders.order_line).items():
+        for sale_line, lines in self.env["spm.credit.engine"]._active_lines(orders.order_line).items():
             confirmed = lines.filtered(lambda line: line.state == "confirmed")
             posted = sale_line.invoice_lines.filtered(lambda aml: aml.parent_state == "posted")
             invoiced = sum((decimal(-aml.balance) for aml in posted), Decimal(0))

@@ -8,7 +8,7 @@ class TestCreditOrderBasis(SpmCreditCase):
     def test_provisional_then_confirmed_when_invoiced(self):
         order = self._order([(self.product_pharma, 10, 10.0)])
         line = order.order_line
-        active = self.Credit._active_lines(line)[line]
+        active = self.env["spm.credit.engine"]._active_lines(line)[line]
         self.assertEqual(set(active.mapped("state")), {"provisional"})
         self.assertEqual(self._credit([("sale_line_id", "=", line.id)])[self.sales_a], 50.0)
 
@@ -16,7 +16,11 @@ class TestCreditOrderBasis(SpmCreditCase):
         invoice = order._create_invoices()
         invoice.invoice_line_ids.quantity = 4
         invoice.action_post()
-        active = self.Credit._active_lines(line)[line].filtered(lambda c: c.user_id == self.sales_a)
+        active = (
+            self.env["spm.credit.engine"]
+            ._active_lines(line)[line]
+            .filtered(lambda c: c.user_id == self.sales_a)
+        )
         self.assertEqual(
             sorted((c.state, c.amount) for c in active), [("confirmed", 20.0), ("provisional", 30.0)]
         )
@@ -33,7 +37,9 @@ class TestCreditOrderBasis(SpmCreditCase):
             self._credit([("sale_line_id", "=", line.id), ("kind", "=", "split")]),
             {self.sales_a: 20.0, self.sales_b: 12.0, self.sales_c: 8.0},
         )
-        self.assertEqual(set(self.Credit._active_lines(line)[line].mapped("state")), {"confirmed"})
+        self.assertEqual(
+            set(self.env["spm.credit.engine"]._active_lines(line)[line].mapped("state")), {"confirmed"}
+        )
 
     def test_cancel_reverses(self):
         order = self._order([(self.product_pharma, 1, 100.0)])
@@ -53,6 +59,6 @@ class TestCreditOrderBasis(SpmCreditCase):
         self.assertEqual(reversal.state, "posted")
         # Invoiced amount back to 0: the whole line is provisional again.
         line = order.order_line
-        active = self.Credit._active_lines(line)[line]
+        active = self.env["spm.credit.engine"]._active_lines(line)[line]
         self.assertEqual(set(active.mapped("state")), {"provisional"})
         self.assertEqual(self._credit([("sale_line_id", "=", line.id)])[self.sales_a], 50.0)

@@ -1,2 +1,3 @@
 from .attainment import attainment_percent, attainment_percent_sql
+from .credit_descriptor import CreditDescriptor
 from .xlsx_stream import Formula, XlsxStreamWriter, column_letter

@@ -323,6 +323,9 @@ class SpmCreditReportWizard(models.TransientModel):
             whens = SQL(" ").join(SQL("WHEN %s THEN %s", key, label) for key, label in selection)
             return SQL("CASE %s %s ELSE %s END", column, whens, column)
 
+        partner_fields = {
+            f"partner_{index}": fname for index, (__, __, fname) in enumerate(self._line_partner_columns())
+        }
         cr = self.env.cr
         cr.execute(
             SQL(
@@ -330,7 +333,7 @@ class SpmCreditReportWizard(models.TransientModel):
             DECLARE spm_credit_report NO SCROLL CURSOR FOR
             SELECT l.id, l.date, l.month, NULLIF(l.origin, ''),
                    up.name, NULLIF(up.ref, ''), COALESCE(bu.name->>%(lang)s, bu.name->>'en_US'), co.name,
-                   cp.complete_name, dp.complete_name,
+                   %(partners)s,
                    COALESCE('[' || pp.default_code || '] ', '')
                        || COALESCE(pt.name->>%(lang)s, pt.name->>'en_US'),
                    %(basis)s, %(kind)s, %(state)s, cur.name,
@@ -347,14 +350,23 @@ class SpmCreditReportWizard(models.TransientModel):
               JOIN spm_business_unit bu ON bu.id = l.business_unit_id
               JOIN res_company co ON co.id = l.company_id
               JOIN res_currency cur ON cur.id = co.currency_id
-         LEFT JOIN res_partner cp ON cp.id = l.partner_id
-         LEFT JOIN res_partner dp ON dp.id = l.distributor_id
+         %(partner_joins)s
          LEFT JOIN product_product pp ON pp.id = l.product_id
          LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
              WHERE l.id IN %(ids)s
           ORDER BY l.id
             """,
                 lang=lang,
+                partners=SQL(", ").join(SQL.identifier(alias, "complete_name") for alias in partner_fields),
+                partner_joins=SQL(" ").join(
+                    SQL(
+                        "LEFT JOIN res_partner %s ON %s = %s",
+                        SQL.identifier(alias),
+                        SQL.identifier(alias, "id"),
+                        SQL.identifier("l", fname),
+                    )
+                    for alias, fname in partner_fields.items()
+                ),
                 basis=label_of("basis"),
                 kind=label_of("kind"),
                 state=label_of("state"),
@@ -372,6 +384,12 @@ class SpmCreditReportWizard(models.TransientModel):
                 break
         cr.execute(SQL("CLOSE spm_credit_report"))
 
+    def _line_partner_columns(self):
+        """The partners of the Detail and Adjustments sheets' lines, after the
+        company: ``[(title, width, many2one field of spm.credit.line)]`` (the
+        portal adds the distributor)."""
+        return [(_("Customer"), 28, "partner_id")]
+
     def _write_lines_sheet(self, workbook, title, domain):
         columns = [
             (_("Line"), 9),
@@ -382,8 +400,7 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Salesperson Ref."), 14),
             (_("Business Unit"), 20),
             (_("Company"), 18),
-            (_("Customer"), 28),
-            (_("Distributor"), 24),
+            *((title, width) for title, width, __ in self._line_partner_columns()),
             (_("Product"), 28),
             (_("Basis"), 14),
             (_("Kind"), 11),
@@ -398,7 +415,9 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Reason"), 40),
         ]
         sheet = self._add_sheet(workbook, title, columns)
-        styles = (None, "date", "month") + (None,) * 12 + ("money", "percent", "money", "money")
+        # The collected amount, the adjustment flag, the line corrected and the reason follow the amount.
+        amount_col = len(columns) - 5
+        styles = (None, "date", "month") + (None,) * (amount_col - 5) + ("money", "percent", "money", "money")
         count = 0
         for rows in self._fetch_line_rows(domain):
             for row in rows:
@@ -411,7 +430,7 @@ class SpmCreditReportWizard(models.TransientModel):
         amount_total, collected_total = (
             self._round(Decimal(str(value or 0.0))) for value in (amount_total, collected_total)
         )
-        self._append_totals(sheet, {17: amount_total, 18: collected_total})
+        self._append_totals(sheet, {amount_col: amount_total, amount_col + 1: collected_total})
         return {"amount": amount_total, "collected": collected_total, "rows": count}
 
     def _round(self, value):

@@ -4,6 +4,13 @@ from odoo import api, fields, models
 class SpmCreditLine(models.Model):
     _inherit = "spm.credit.line"
 
+    # Uninstalling the portal keeps the credit it earned, as adjustments: the
+    # lines still add up to the monthly aggregate and to what was paid on them.
+    basis = fields.Selection(
+        selection_add=[("secondary", "Secondary sale"), ("manual",)],
+        ondelete={"secondary": "set default"},
+    )
+    distributor_id = fields.Many2one("res.partner", index=True, readonly=True)
     secondary_line_id = fields.Many2one(
         "spm.secondary.billing.line",
         string="Secondary Billing Line",
@@ -20,12 +27,4 @@ class SpmCreditLine(models.Model):
 
     @api.model
     def _frozen_fields(self):
-        return super()._frozen_fields() | {"secondary_line_id", "secondary_billing_id"}
-
-    @api.model
-    def _extra_reversal_vals(self, line):
-        return {
-            **super()._extra_reversal_vals(line),
-            "secondary_line_id": line.secondary_line_id.id,
-            "secondary_billing_id": line.secondary_billing_id.id,
-        }
+        return super()._frozen_fields() | {"distributor_id", "secondary_line_id", "secondary_billing_id"}

@@ -475,7 +475,7 @@ class SpmSecondaryBilling(models.Model):
         # Two requests of one distributor at the same moment (the same file uploaded
         # twice) must not both find a bill number free: they conflict on this lock and
         # the later one is retried, then finds the billings of the first.
-        self.env["spm.credit.line"]._lock_sources(distributor)
+        self.env["spm.credit.engine"]._lock_sources(distributor)
         ctx = self._check_context(billings, distributor, errors, exclude)
         prepared = []
         for billing in billings:
@@ -1397,7 +1397,7 @@ class SpmSecondaryBilling(models.Model):
         return True
 
     def _spm_sync_credit(self):
-        self.env["spm.credit.line"].sudo()._sync_credit(self.sudo().line_ids)
+        self.env["spm.credit.engine"]._sync_credit(self.sudo().line_ids._spm_creditable())
 
     def _schedule_review(self, units):
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.spm_credit.tools import CreditDescriptor
+
 from .spm_secondary_billing import check_no_derived_vals
 
 
@@ -8,6 +10,7 @@ class SpmSecondaryBillingLine(models.Model):
     """One product line of a secondary billing: a source of sales credit."""
 
     _name = "spm.secondary.billing.line"
+    _inherit = ["spm.credit.source.mixin"]
     _description = "Secondary Billing Line"
     _order = "billing_id, sequence, id"
 
@@ -126,34 +129,40 @@ class SpmSecondaryBillingLine(models.Model):
 
     # ------------------------------------------------------------ credit source
 
+    def _spm_creditable(self):
+        return self.filtered("product_id")
+
     @api.model
     def _spm_credit_link_field(self):
         return "secondary_line_id"
 
     def _spm_credit_descriptors(self):
-        """Describe each line for credit allocation (see spm.credit.line._sync_credit):
+        """Describe each line for credit allocation (see spm.credit.engine._sync_credit):
         the distributor's salespersons are credited on its sales to retailers."""
         result = []
         for line in self:
             billing = line.billing_id
             distributor = billing.distributor_id.commercial_partner_id
             result.append(
-                {
-                    "source": line,
-                    "document": billing,
-                    "origin": billing.display_name,
-                    "company": billing.company_id,
-                    "account": distributor,
-                    "customer": billing.retailer_id.commercial_partner_id,
-                    "distributor": distributor,
-                    "product": line.product_id,
+                CreditDescriptor(
+                    source=line,
+                    document=billing,
+                    origin=billing.display_name,
+                    company=billing.company_id,
+                    account=distributor,
+                    customer=billing.retailer_id.commercial_partner_id,
+                    product=line.product_id,
                     # Secondary sales have no sales team: the unit comes from the product.
-                    "team": self.env["crm.team"],
-                    "date": billing.bill_date,
-                    "amount": line.amount_company,
-                    "creditable": billing.state == "validated",
-                    "links": {"secondary_line_id": line.id, "secondary_billing_id": billing.id},
-                }
+                    team=self.env["crm.team"],
+                    date=billing.bill_date,
+                    amount=line.amount_company,
+                    creditable=billing.state == "validated",
+                    links={
+                        "secondary_line_id": line.id,
+                        "secondary_billing_id": billing.id,
+                        "distributor_id": distributor.id,
+                    },
+                )
             )
         return result
 
@@ -162,14 +171,14 @@ class SpmSecondaryBillingLine(models.Model):
         secondary sales; nothing otherwise (a rejection reverses what was credited)."""
         targets = []
         for line, desc, unit in zip(self, descriptors, units, strict=True):
-            currency = desc["company"].currency_id
+            currency = desc.company.currency_id
             if (
                 unit
                 and unit.credit_secondary
                 and line.billing_id.state == "validated"
-                and not currency.is_zero(desc["amount"])
+                and not currency.is_zero(desc.amount)
             ):
-                targets.append([("secondary", "confirmed", desc["amount"])])
+                targets.append([("secondary", "confirmed", desc.amount)])
             else:
                 targets.append([])
         return targets

@@ -14,3 +14,4 @@ from . import test_hostile_input
 from . import test_text_escaping
 from . import test_bill_identity
 from . import test_i18n
+from . import test_credit_boundaries

@@ -5,8 +5,8 @@ from odoo import api, models
 _logger = logging.getLogger(__name__)
 
 
-class SpmCreditLine(models.Model):
-    _inherit = "spm.credit.line"
+class SpmCreditEngine(models.AbstractModel):
+    _inherit = "spm.credit.engine"
 
     @api.model
     def _create_engine_lines(self, vals_list):
