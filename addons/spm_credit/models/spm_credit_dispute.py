@@ -31,7 +31,7 @@ class SpmCreditDispute(models.Model):
     )
     credit_line_id = fields.Many2one("spm.credit.line", readonly=True, index=True)
     document_ref = fields.Reference(
-        selection=[("sale.order", "Sale Order"), ("account.move", "Invoice")],
+        selection="_selection_document_ref",
         string="Document",
         readonly=True,
     )
@@ -46,6 +46,16 @@ class SpmCreditDispute(models.Model):
         tracking=True,
     )
     resolution = fields.Text(tracking=True)
+
+    @api.model
+    def _selection_document_ref(self):
+        """The credited documents a dispute refers to; addons add theirs."""
+        return [("sale.order", "Sale Order"), ("account.move", "Invoice")]
+
+    @api.model
+    def _document_of_line(self, line):
+        """The document of the credit line ``line`` (in sudo), shown on its dispute."""
+        return line.move_id or line.order_id
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -93,9 +103,21 @@ class SpmCreditDispute(models.Model):
                 vals["business_unit_id"] = line.sudo().business_unit_id.id
             if vals.get("document_ref"):
                 model, _sep, record_id = str(vals["document_ref"]).partition(",")
-                if model not in dict(self._fields["document_ref"].selection) or not record_id.isdigit():
-                    raise UserError(_("A dispute refers to a sale order or an invoice."))
+                documents = dict(self._selection_document_ref())
+                if model not in documents or not record_id.isdigit():
+                    raise UserError(
+                        _(
+                            "A dispute refers to one of these documents: %(documents)s.",
+                            documents=", ".join(documents.values()),
+                        )
+                    )
                 self.env[model].browse(int(record_id)).check_access("read")
+        if isinstance(vals.get("credit_line_id"), int) and not vals.get("document_ref"):
+            # The dispute of a credit line shows its document, where the user may read it.
+            line = self.env["spm.credit.line"].browse(vals["credit_line_id"]).sudo()
+            document = self._document_of_line(line).with_env(self.env)
+            if document and document.has_access("read"):
+                vals["document_ref"] = f"{document._name},{document.id}"
         vals = dict(vals, state="open", resolution=False)
         vals.setdefault("user_id", self.env.user.id)
         vals["name"] = self.env["ir.sequence"].sudo().next_by_code("spm.credit.dispute") or _("New")
