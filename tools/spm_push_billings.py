@@ -16,7 +16,10 @@ content are reported as existing, not duplicated.
 
     SPM_API_KEY=... python3 tools/spm_push_billings.py --url https://odoo.example.com sales.xlsx
 
-Needs ``requests`` (and ``openpyxl`` for XLSX files).
+Needs ``requests`` (and ``openpyxl`` for XLSX files), and runs from a
+checkout of the repository: the columns and their aliases are read from
+``addons/spm_portal/tools/billing_columns.py``, the module of the portal's
+upload, so the client accepts every header the upload does.
 """
 
 from __future__ import annotations
@@ -32,27 +35,24 @@ from pathlib import Path
 
 import requests
 
+# The upload's columns and their aliases, from the addon's pure-Python module
+# (no Odoo needed): the client reads a header exactly as the portal's upload.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "addons" / "spm_portal" / "tools"))
+from billing_columns import (  # noqa: E402
+    COLUMNS,
+    HEADER_COLUMNS,
+    LINE_COLUMNS,
+    REQUIRED_COLUMNS,
+    normalize_header,
+)
+
 API_PATH = "/api/spm/v1/secondary-billings"
-COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
-REQUIRED = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
-HEADER_FIELDS = ("bill_date", "retailer", "type", "currency")
-ALIASES = {
-    "bill": "bill_number", "invoice": "bill_number", "invoice_number": "bill_number", "number": "bill_number",
-    "date": "bill_date", "invoice_date": "bill_date", "customer": "retailer", "retailer_code": "retailer",
-    "product_code": "product", "reference": "product", "barcode": "product", "qty": "quantity",
-    "price": "price_unit", "unit_price": "price_unit", "billing_type": "type",
-}
 DEFAULT_BATCH = 100
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 class FileError(Exception):
     """The file cannot be read as billings."""
-
-
-def _header(value) -> str:
-    key = "_".join(str(value or "").strip().casefold().replace("-", " ").split())
-    return ALIASES.get(key, key)
 
 
 def _cell(value):
@@ -103,8 +103,8 @@ def group_billings(table: list[list]) -> list[dict]:
     rows = [row for row in table if any(cell not in (None, "") and str(cell).strip() for cell in row)]
     if not rows:
         raise FileError("the file is empty")
-    columns = [_header(title) for title in rows[0]]
-    missing = [c for c in REQUIRED if c not in columns]
+    columns = [normalize_header(title) for title in rows[0]]
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise FileError(f"missing columns: {', '.join(missing)} (the first row must name the columns)")
     billings: dict[str, dict] = {}
@@ -115,13 +115,13 @@ def group_billings(table: list[list]) -> list[dict]:
             raise FileError(f"row {number}: the bill number is missing")
         billing = billings.setdefault(bill_number, {
             "bill_number": bill_number,
-            **{field: values.get(field) for field in HEADER_FIELDS if values.get(field) not in (None, "")},
+            **{field: values.get(field) for field in HEADER_COLUMNS if values.get(field) not in (None, "")},
             "lines": [],
         })
-        for field in HEADER_FIELDS:
+        for field in HEADER_COLUMNS:
             if field not in billing and values.get(field) not in (None, ""):
                 billing[field] = values[field]
-        billing["lines"].append({field: values.get(field) for field in ("product", "quantity", "price_unit")})
+        billing["lines"].append({field: values.get(field) for field in LINE_COLUMNS})
     if not billings:
         raise FileError("the file has no rows under its header")
     return list(billings.values())

@@ -3,7 +3,7 @@
 Authentication is the distributor portal user's Odoo API key, sent as
 ``Authorization: Bearer <key>``; the session cookie is neither needed nor
 used. Billings are checked by the same validator as the portal
-(``spm.secondary.billing._check_billings``), all or nothing, and submitting
+(``tools/billing_checker.py``), all or nothing, and submitting
 a bill number again with the same content returns the earlier billing
 (idempotent retries). See the addon's README for examples.
 """
@@ -15,12 +15,12 @@ import re
 
 import psycopg2
 
-from odoo import http
+from odoo import _, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 
-from ..models.spm_secondary_billing import CONTROL_CHARACTERS
 from ..tools import ErrorList, bill_number_key, bound_errors, count_errors
+from ..tools.billing_checker import CONTROL_CHARACTERS
 from ..tools.limits import (
     MAX_BILLINGS,
     MAX_BODY,
@@ -57,18 +57,18 @@ def _malformed(message):
 def _json_float(text):
     number = float(text)
     if not math.isfinite(number):
-        raise _malformed(f"The number {text[:40]} is out of range.")
+        raise _malformed(_("The number %(number)s is out of range.", number=text[:40]))
     return number
 
 
 def _json_int(text):
     if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
-        raise _malformed(f"The number {text[:40]}... is too large.")
+        raise _malformed(_("The number %(number)s... is too large.", number=text[:40]))
     return int(text)
 
 
 def _json_constant(name):
-    raise _malformed(f"{name} is not a number JSON accepts.")
+    raise _malformed(_("%(name)s is not a number JSON accepts.", name=name))
 
 
 def _json_object(pairs):
@@ -76,8 +76,11 @@ def _json_object(pairs):
         for text in (key, value):
             if isinstance(text, str) and LONE_SURROGATE.search(text):
                 raise _malformed(
-                    f'The value of "{LONE_SURROGATE.sub("?", key)[:40]}" holds half of a surrogate pair '
-                    "(an escape \\ud800 to \\udfff without its other half): it is not text."
+                    _(
+                        'The value of "%(key)s" holds half of a surrogate pair '
+                        "(an escape \\ud800 to \\udfff without its other half): it is not text.",
+                        key=LONE_SURROGATE.sub("?", key)[:40],
+                    )
                 )
     return dict(pairs)
 
@@ -101,27 +104,29 @@ class SpmSecondaryBillingApi(http.Controller):
         distributor it reports for."""
         match = BEARER.match(request.httprequest.headers.get("Authorization", ""))
         if not match:
-            raise ApiError(401, "unauthorized", "Send your API key as 'Authorization: Bearer <key>'.")
+            raise ApiError(401, "unauthorized", _("Send your API key as 'Authorization: Bearer <key>'."))
         uid = request.env["res.users.apikeys"]._check_credentials(scope="rpc", key=match.group(1))
         if not uid:
             _logger.info("Secondary billing API: wrong API key from %s", request.httprequest.remote_addr)
-            raise ApiError(401, "unauthorized", "The API key is wrong, expired or revoked.")
+            raise ApiError(401, "unauthorized", _("The API key is wrong, expired or revoked."))
         request.update_env(user=uid)
         user = request.env.user
         request.update_context(lang=user.lang or "en_US")
-        distributor = user.partner_id.commercial_partner_id
-        if not user.share or not distributor.is_distributor:
-            raise ApiError(403, "forbidden", "This API key is not a distributor portal user's.")
+        distributor = request.env["res.partner"]._spm_distributor_of_user(user)
+        if not distributor:
+            raise ApiError(403, "forbidden", _("This API key is not a distributor portal user's."))
         return distributor
 
     def _read_json(self):
         """The request's JSON, refused before it is parsed when it could cost more
         than the bounds of :mod:`..tools.limits`."""
-        too_large = ApiError(413, "too_large", f"The request is larger than {MAX_BODY // 1024 // 1024} MB.")
+        too_large = ApiError(
+            413, "too_large", _("The request is larger than %(size)s MB.", size=MAX_BODY // 1024 // 1024)
+        )
         length = request.httprequest.content_length
         if length is None:
             # Without a length the body would be read whatever its size.
-            raise ApiError(411, "length_required", "Send the body with a Content-Length header.")
+            raise ApiError(411, "length_required", _("Send the body with a Content-Length header."))
         if length > MAX_BODY:
             raise too_large
         body = request.httprequest.get_data()
@@ -133,13 +138,18 @@ class SpmSecondaryBillingApi(http.Controller):
             raise ApiError(
                 413,
                 "too_large",
-                f"The request holds more than {MAX_JSON_VALUES:,} JSON values: send at most "
-                f"{MAX_BILLINGS:,} billings and {MAX_LINES:,} lines per request.",
+                _(
+                    "The request holds more than %(values)s JSON values: send at most "
+                    "%(billings)s billings and %(lines)s lines per request.",
+                    values=format(MAX_JSON_VALUES, ","),
+                    billings=format(MAX_BILLINGS, ","),
+                    lines=format(MAX_LINES, ","),
+                ),
             )
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
-            raise _malformed("The request body is not JSON in UTF-8.") from None
+            raise _malformed(_("The request body is not JSON in UTF-8.")) from None
         del body
         try:
             return json.loads(
@@ -150,7 +160,7 @@ class SpmSecondaryBillingApi(http.Controller):
                 object_pairs_hook=_json_object,
             )
         except (ValueError, RecursionError):
-            raise _malformed("The request body is not JSON in UTF-8.") from None
+            raise _malformed(_("The request body is not JSON in UTF-8.")) from None
 
     def _billing_json(self, billing, status=None):
         billing = billing.sudo()
@@ -187,10 +197,15 @@ class SpmSecondaryBillingApi(http.Controller):
         for key in keys:
             value = source.get(key)
             if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float))):
-                errors.add({"field": f"{label}.{key}", "message": "Must be a string or a number."})
+                errors.add({"field": f"{label}.{key}", "message": _("Must be a string or a number.")})
                 value = None
             elif isinstance(value, str) and len(value) > MAX_CELL_LENGTH:
-                errors.add({"field": f"{label}.{key}", "message": f"At most {MAX_CELL_LENGTH} characters."})
+                errors.add(
+                    {
+                        "field": f"{label}.{key}",
+                        "message": _("At most %(limit)s characters.", limit=MAX_CELL_LENGTH),
+                    }
+                )
                 value = None
             values[key] = value
         return values
@@ -211,15 +226,15 @@ class SpmSecondaryBillingApi(http.Controller):
             raise ApiError(
                 400,
                 "invalid",
-                "The request is malformed.",
-                [{"field": "billings", "message": 'The body must be {"billings": [...]}.'}],
+                _("The request is malformed."),
+                [{"field": "billings", "message": _('The body must be {"billings": [...]}.')}],
             )
         if not payload["billings"]:
             raise ApiError(
                 400,
                 "invalid",
-                "The request is malformed.",
-                [{"field": "billings", "message": "No billing in the request."}],
+                _("The request is malformed."),
+                [{"field": "billings", "message": _("No billing in the request.")}],
             )
         billings = payload["billings"]
         # Counted before anything is built for them: a request of a million billings costs no more.
@@ -228,13 +243,19 @@ class SpmSecondaryBillingApi(http.Controller):
         )
         if len(billings) > MAX_BILLINGS or lines > MAX_LINES:
             raise ApiError(
-                413, "too_large", f"Send at most {MAX_BILLINGS} billings and {MAX_LINES} lines per request."
+                413,
+                "too_large",
+                _(
+                    "Send at most %(billings)s billings and %(lines)s lines per request.",
+                    billings=MAX_BILLINGS,
+                    lines=MAX_LINES,
+                ),
             )
         errors, inputs = ErrorList(), []
         for index, billing in enumerate(billings):
             label = f"billings[{index}]"
             if not isinstance(billing, dict):
-                errors.add({"field": label, "message": "A billing must be a JSON object."})
+                errors.add({"field": label, "message": _("A billing must be a JSON object.")})
                 continue
             item = {
                 "row": index + 1,
@@ -244,19 +265,19 @@ class SpmSecondaryBillingApi(http.Controller):
             }
             lines = billing.get("lines")
             if not isinstance(lines, list):
-                errors.add({"field": f"{label}.lines", "message": "Must be a list of lines."})
+                errors.add({"field": f"{label}.lines", "message": _("Must be a list of lines.")})
                 lines = []
             for line_index, line in enumerate(lines):
                 line_label = f"{label}.lines[{line_index}]"
                 if not isinstance(line, dict):
-                    errors.add({"field": line_label, "message": "A line must be a JSON object."})
+                    errors.add({"field": line_label, "message": _("A line must be a JSON object.")})
                     continue
                 values = self._scalars(line, LINE_KEYS, line_label, errors)
                 item["lines"].append({"row": index + 1, "label": line_label, **values})
             inputs.append(item)
         if errors:
             listed, count = self._api_errors(request.env, errors.listed(request.env))
-            raise ApiError(400, "invalid", "The request is malformed.", listed, count)
+            raise ApiError(400, "invalid", _("The request is malformed."), listed, count)
         return inputs
 
     def _submit(self, distributor, inputs):
@@ -275,9 +296,9 @@ class SpmSecondaryBillingApi(http.Controller):
             raise ApiError(
                 409 if conflict else 400,
                 "conflict" if conflict else "invalid",
-                "Bill numbers already used with another content."
+                _("Bill numbers already used with another content.")
                 if conflict
-                else "Some billings are not valid; none was saved.",
+                else _("Some billings are not valid; none was saved."),
                 listed,
                 count,
             )
@@ -288,7 +309,7 @@ class SpmSecondaryBillingApi(http.Controller):
             raise ApiError(
                 409,
                 "conflict",
-                "A billing with one of these bill numbers was just submitted; send the request again.",
+                _("A billing with one of these bill numbers was just submitted; send the request again."),
             ) from None
         except (UserError, ValidationError) as exc:
             raise ApiError(400, "invalid", str(exc.args[0])) from None
@@ -340,6 +361,8 @@ class SpmSecondaryBillingApi(http.Controller):
                 [("distributor_id", "=", distributor.id), ("bill_number_key", "=", key)], limit=1
             )
         if not billing:
-            error = ApiError(404, "not_found", f"No billing with the bill number {bill_number}.")
+            error = ApiError(
+                404, "not_found", _("No billing with the bill number %(number)s.", number=bill_number)
+            )
             return self._error_response(error)
         return self._json(self._billing_json(billing))

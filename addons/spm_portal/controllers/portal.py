@@ -8,15 +8,16 @@ from werkzeug.exceptions import NotFound
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import content_disposition, request
-from odoo.tools import file_open
-from odoo.tools.misc import format_amount
+from odoo.tools import file_open, float_round
+from odoo.tools.misc import format_amount, get_lang
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..models.spm_secondary_billing import MAX_LINES as MAX_LINES_PER_BILLING
 from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors, group_rows, read_rows
-from ..tools.limits import MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH
+from ..tools.billing_checker import MAX_LINES as MAX_LINES_PER_BILLING
+from ..tools.billing_checker import number_digits, read_number
+from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_CSV = "spm_portal/data/spm_secondary_billing_template.csv"
@@ -49,10 +50,7 @@ class SpmDistributorPortal(CustomerPortal):
 
     def _spm_distributor(self):
         """The distributor the portal user reports for, or an empty record."""
-        partner = request.env.user.partner_id.commercial_partner_id
-        if request.env.user.share and partner.is_distributor:
-            return partner
-        return request.env["res.partner"]
+        return request.env["res.partner"]._spm_distributor_of_user(request.env.user)
 
     def _spm_require_distributor(self):
         distributor = self._spm_distributor()
@@ -467,6 +465,50 @@ class SpmDistributorPortal(CustomerPortal):
             }
             for product in products
         ]
+
+    @http.route(["/my/secondary-sales/amounts"], type="json", auth="user", methods=["POST"])
+    def portal_secondary_billing_amounts(self, lines=None, currency=None):
+        """The form's line subtotals and total, as the server reads the quantities
+        and unit prices typed: the page has no number parser of its own.
+
+        :param list lines: ``[quantity, unit price]`` of each row, as typed
+        :param str currency: the ISO code chosen (the company's when unknown)
+        :return: ``{"subtotals": [text], "total": text, "complete": bool}``; a
+            subtotal is empty for an empty row and a dash for a row not read
+        """
+        self._spm_require_distributor()
+        Currency = request.env["res.currency"].sudo()
+        code = currency if isinstance(currency, str) else ""
+        currency = (code and Currency.search([("name", "=", code[:3].upper())], limit=1)) or (
+            request.env.company.currency_id
+        )
+        digits = number_digits(request.env)
+        # Read once for every row: a billing may have thousands of lines.
+        lang = request.env["res.lang"].browse(get_lang(request.env).id)
+        amount_format, rounding = f"%.{currency.decimal_places}f", currency.rounding
+        rows = lines if isinstance(lines, list) else []
+        subtotals, total, complete = [], 0.0, True
+        for row in rows[: MAX_LINES_PER_BILLING + 1]:
+            texts = [
+                value if isinstance(value, str) and len(value) <= MAX_CELL_LENGTH else ""
+                for value in (row if isinstance(row, list) else [])[:2]
+            ] + ["", ""]
+            quantity = read_number(texts[0], digits["quantity"])
+            price = read_number(texts[1], digits["price_unit"])
+            if quantity is None or price is None:
+                empty = not texts[0].strip() and not texts[1].strip()
+                subtotals.append("" if empty else "\u2014")
+                complete = complete and empty
+                continue
+            subtotal = float_round(quantity * price, precision_rounding=rounding)
+            total += subtotal
+            subtotals.append(lang.format(amount_format, subtotal, grouping=True))
+        total = float_round(total, precision_rounding=rounding)
+        return {
+            "subtotals": subtotals,
+            "total": lang.format(amount_format, total, grouping=True),
+            "complete": complete,
+        }
 
     # ------------------------------------------------------------ upload
 

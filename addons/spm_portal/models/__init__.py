@@ -7,3 +7,4 @@ from . import spm_secondary_billing_line
 from . import spm_credit_line
 from . import spm_credit_engine
 from . import spm_credit_issue
+from . import spm_credit_dispute

@@ -43,6 +43,16 @@ class ResPartner(models.Model):
 
     # ------------------------------------------------------------ distributor rules
 
+    @api.model
+    def _spm_distributor_of_user(self, user):
+        """The distributor (a commercial entity) ``user`` reports for: the company
+        of a portal user that is a distributor; an empty record for anyone else
+        (internal users report for no distributor)."""
+        partner = user.partner_id.commercial_partner_id
+        if user.share and partner.is_distributor:
+            return partner
+        return self.browse()
+
     def _spm_reportable_products_domain(self):
         """Domain of the products this distributor (a commercial entity) may report."""
         self.ensure_one()

@@ -1,15 +1,11 @@
-import hashlib
-import json
-import re
-from datetime import timedelta
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_round, format_amount, format_date, html_escape
+from odoo.tools import html_escape
 
 from odoo.addons.spm_quota.tools import is_trusted, trusted
 
-from ..tools import bill_number_key, to_date, to_number
+from ..tools import bill_number_key
+from ..tools.billing_checker import BillingChecker, signature_of
 
 # Changing one of these changes what the billing reports: only in draft.
 CONTENT_FIELDS = {
@@ -34,21 +30,8 @@ WORKFLOW_FIELDS = {
     "review_required",
 }
 WORKFLOW_FLAG = "spm_billing_workflow"
-MAX_BILL_NUMBER = 64
-MAX_RETAILER = 128
-MAX_LINES = 10_000
-# A line's quantity; its amount and the billing's total are bounded per company.
-MAX_QUANTITY = 1_000_000_000
-# Days after today a bill may be dated (a distributor's day may start before the company's).
-FUTURE_DAYS = 1
 # Billings created (and submitted) at a time by uploads and the API.
 CREATE_BATCH_SIZE = 500
-
-
-# Characters below the space but tab, line feed and carriage return.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-BILLING_TEXT_KEYS = ("bill_number", "bill_date", "retailer", "type", "currency")
-LINE_TEXT_KEYS = ("product", "quantity", "price_unit")
 
 
 def check_no_derived_vals(model, vals):
@@ -81,7 +64,7 @@ class SpmSecondaryBilling(models.Model):
 
     _name = "spm.secondary.billing"
     _description = "Secondary Billing"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin", "spm.credit.document.mixin"]
     _order = "bill_date desc, id desc"
 
     name = fields.Char("Reference", required=True, readonly=True, copy=False, default="/", index="trigram")
@@ -183,7 +166,6 @@ class SpmSecondaryBilling(models.Model):
         search="_search_business_unit_ids",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
-    credit_count = fields.Integer(compute="_compute_credit_count")
 
     _sql_constraints = [
         (
@@ -215,14 +197,8 @@ class SpmSecondaryBilling(models.Model):
     def _search_business_unit_ids(self, operator, value):
         return [("line_ids.business_unit_id", operator, value)]
 
-    def _compute_credit_count(self):
-        counts = dict(
-            self.env["spm.credit.line"]._read_group(
-                [("secondary_billing_id", "in", self.ids)], ["secondary_billing_id"], ["__count"]
-            )
-        )
-        for billing in self:
-            billing.credit_count = counts.get(billing, 0)
+    def _spm_credit_line_field(self):
+        return "secondary_billing_id"
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -422,626 +398,22 @@ class SpmSecondaryBilling(models.Model):
             )
         self._check_manager_scope()
 
-    # ------------------------------------------------------------ the validator
+    # ------------------------------------------------------------ the checker
 
     @api.model
     def _check_billings(self, billings, distributor, *, allow_identical=False, exclude=None):
-        """Check and resolve secondary billings: the one set of business rules
-        of the portal form, the file upload, the API and the back office.
-
-        :param list billings: dicts with ``bill_number``, ``bill_date``,
-            ``retailer`` (a name or code, or a partner), ``type`` (``sale`` or
-            ``return``, empty for a sale), ``currency`` (an ISO code or a
-            currency, empty for the company's) and ``lines``: dicts with
-            ``product`` (an internal reference, a barcode, a name, or a
-            product), ``quantity`` and ``price_unit``. Values may be text as
-            typed, numbers or dates. Each billing and line may carry ``row``
-            (the file row or the position in the request) and ``label`` (a
-            prefix of the column in error messages, e.g. ``lines[2]``).
-        :param distributor: the distributor (commercial entity) reporting them
-        :param bool allow_identical: a bill number already reported with the
-            same content is not an error but that earlier billing (API and
-            upload retries)
-        :param exclude: a billing not to count as a duplicate (the one edited)
-        :return: ``(prepared, errors)``: one dict per billing, with ``billing``
-            (the input), ``existing`` (the earlier identical billing, if any)
-            and ``vals`` (values of :meth:`_create_checked`); errors are dicts
-            ``{"row", "column", "bill_number", "message", "code"}`` in the
-            user's language, ``code`` being ``duplicate`` for a bill number
-            used earlier with another content and ``invalid`` otherwise.
-            Nothing is created or changed.
-        """
-        distributor = distributor.commercial_partner_id
-        errors = []
-        if not distributor.is_distributor:
-            errors.append(
-                {
-                    "row": None,
-                    "column": None,
-                    "bill_number": None,
-                    "code": "invalid",
-                    "message": _(
-                        "%(partner)s is not a distributor: it cannot report secondary sales.",
-                        partner=distributor.display_name,
-                    ),
-                }
-            )
-            return [], errors
-        # Control characters (NUL above all) cannot be stored nor searched: refuse them
-        # before anything reaches the database.
-        errors = self._check_control_characters(billings)
-        if errors:
-            return [], errors
-        # Two requests of one distributor at the same moment (the same file uploaded
-        # twice) must not both find a bill number free: they conflict on this lock and
-        # the later one is retried, then finds the billings of the first.
-        self.env["spm.credit.engine"]._lock_sources(distributor)
-        ctx = self._check_context(billings, distributor, errors, exclude)
-        prepared = []
-        for billing in billings:
-            count = len(errors)
-            number = self._text(billing.get("bill_number"))
-            key = self._check_bill_number(billing, number, ctx)
-            bill_date = self._check_bill_date(billing, number, ctx)
-            retailer, retailer_name = self._check_retailer(billing, number, ctx)
-            billing_type = self._check_type(billing, number, ctx)
-            currency = self._check_currency(billing, number, ctx)
-            line_vals = self._check_lines(billing, number, ctx)
-            if len(errors) == count:
-                self._check_amounts(billing, number, line_vals, currency, bill_date, ctx)
-            existing = self.browse()
-            previous = ctx["earlier"].get(key)
-            if previous:
-                signature = self._signature_of(bill_date, retailer, billing_type, currency, line_vals)
-                if allow_identical and len(errors) == count and previous._signature() == signature:
-                    existing = previous
-                else:
-                    ctx["error"](
-                        billing,
-                        "bill_number",
-                        self._duplicate_message(number, previous, ctx),
-                        number,
-                        code="duplicate",
-                    )
-            valid = len(errors) == count
-            prepared.append(
-                {
-                    "billing": billing,
-                    "existing": existing,
-                    "vals": None
-                    if existing or not valid
-                    else {
-                        "distributor_id": distributor.id,
-                        "company_id": ctx["company"].id,
-                        "bill_number": number,
-                        "bill_date": bill_date,
-                        "retailer_id": retailer.id,
-                        "retailer_name": retailer_name,
-                        "billing_type": billing_type,
-                        "currency_id": currency.id,
-                        "lines": line_vals,
-                    },
-                }
-            )
-        return prepared, errors
-
-    @api.model
-    def _check_context(self, billings, distributor, errors, exclude):
-        """What checking ``billings`` needs, read in a few queries."""
-
-        def error(item, column, message, bill_number=None, code="invalid"):
-            errors.append(self._billing_error(item, column, message, bill_number, code))
-
-        company = self.env.company
-        lang = self.env["res.lang"]._lang_get(self.env.lang or "en_US")
-        keys = {bill_number_key(self._text(b.get("bill_number"))) for b in billings} - {""}
-        earlier = self.sudo().search(
-            [
-                ("distributor_id", "=", distributor.id),
-                ("bill_number_key", "in", list(keys)),
-                ("id", "not in", exclude.ids if exclude else []),
-            ]
-        )
-        retailer_texts = [
-            self._text(b.get("retailer"))
-            for b in billings
-            if not isinstance(b.get("retailer"), models.BaseModel)
-        ]
-        allowed = distributor.sudo().spm_allowed_product_ids
-        today = fields.Date.context_today(self)
-        return {
-            "error": error,
-            "distributor": distributor,
-            "company": company,
-            "today": today,
-            "min_date": company.spm_secondary_min_bill_date,
-            "max_date": today + timedelta(days=FUTURE_DAYS),
-            "max_amount": company.spm_secondary_max_amount,
-            "rates": {},
-            "lock_date": company.spm_credit_lock_date,
-            "date_formats": [lang.date_format] if lang else [],
-            "products": self._resolve_products(billings, company),
-            "allowed_ids": set(allowed.ids) if allowed else None,
-            "currencies": self._resolve_currencies(billings),
-            "retailers": distributor._spm_find_retailers([t for t in retailer_texts if t]),
-            "type_labels": self._type_labels(),
-            "earlier": {b.bill_number_key: b for b in earlier},
-            "states": dict(self._fields["state"]._description_selection(self.env)),
-            "seen": {},
-            # Read once: every line's quantity and price are rounded with them.
-            "digits": {"quantity": self._qty_digits(), "price_unit": self._price_digits()},
-        }
-
-    @api.model
-    def _check_bill_number(self, billing, number, ctx):
-        """The key of the billing's number (see :func:`..tools.bill_number_key`),
-        empty when it is refused."""
-        error = ctx["error"]
-        key = bill_number_key(number)
-        if not number:
-            error(billing, "bill_number", _("The bill number is missing."))
-        elif len(number) > MAX_BILL_NUMBER:
-            error(
-                billing,
-                "bill_number",
-                _(
-                    "The bill number is too long (at most %(limit)s characters).",
-                    limit=MAX_BILL_NUMBER,
-                ),
-                number,
-            )
-        elif not key:
-            error(billing, "bill_number", _("The bill number has no visible character."), number)
-        elif key in ctx["seen"]:
-            first_number, first = ctx["seen"][key]
-            if first_number == number:
-                message = _(
-                    "The bill number %(number)s appears twice (first at %(first)s).",
-                    number=number,
-                    first=first,
-                )
-            else:
-                message = _(
-                    "The bill number %(number)s is %(first_number)s written differently: the same bill "
-                    "appears twice (first at %(first)s).",
-                    number=number,
-                    first_number=first_number,
-                    first=first,
-                )
-            error(billing, "bill_number", message, number)
-        else:
-            ctx["seen"][key] = (number, billing.get("label") or billing.get("row") or "")
-            return key
-        return ""
-
-    @api.model
-    def _duplicate_message(self, number, previous, ctx):
-        """Why ``number`` is refused: the earlier billing ``previous`` has its key."""
-        values = {
-            "number": number,
-            "billing": previous.name,
-            "date": format_date(self.env, previous.bill_date),
-            "state": ctx["states"][previous.state],
-        }
-        if previous.bill_number == number:
-            return _(
-                "The bill number %(number)s is already used by your billing %(billing)s "
-                "of %(date)s (%(state)s).",
-                **values,
-            )
-        return _(
-            "The bill number %(number)s is %(earlier)s written differently, already used by your billing "
-            "%(billing)s of %(date)s (%(state)s).",
-            earlier=previous.bill_number,
-            **values,
-        )
-
-    @api.model
-    def _check_bill_date(self, billing, number, ctx):
-        error = ctx["error"]
-        raw = billing.get("bill_date")
-        if self._is_empty(raw):
-            error(billing, "bill_date", _("The bill date is missing."), number)
-            return None
-        bill_date = to_date(raw, ctx["date_formats"])
-        lock_date = ctx["lock_date"]
-        if not bill_date:
-            error(
-                billing,
-                "bill_date",
-                _(
-                    '"%(value)s" is not a date: write it as YYYY-MM-DD, e.g. %(example)s.',
-                    value=self._text(raw)[:30],
-                    example=ctx["today"].isoformat(),
-                ),
-                number,
-            )
-        elif bill_date > ctx["max_date"]:
-            error(
-                billing,
-                "bill_date",
-                _(
-                    "The bill date %(date)s is in the future: bills are dated %(latest)s at the latest.",
-                    date=format_date(self.env, bill_date),
-                    latest=format_date(self.env, ctx["max_date"]),
-                ),
-                number,
-            )
-        elif bill_date < ctx["min_date"]:
-            error(
-                billing,
-                "bill_date",
-                _(
-                    "The bill date %(date)s is too old: %(company)s takes bills dated from %(earliest)s on.",
-                    date=format_date(self.env, bill_date),
-                    company=ctx["company"].name,
-                    earliest=format_date(self.env, ctx["min_date"]),
-                ),
-                number,
-            )
-        elif lock_date and bill_date <= lock_date:
-            error(
-                billing,
-                "bill_date",
-                _(
-                    "Sales up to %(lock)s are closed: the bill date %(date)s is in a locked period. "
-                    "Report it with a later date or ask your contact at %(company)s.",
-                    lock=format_date(self.env, lock_date),
-                    date=format_date(self.env, bill_date),
-                    company=ctx["company"].name,
-                ),
-                number,
-            )
-        return bill_date
-
-    @api.model
-    def _check_retailer(self, billing, number, ctx):
-        """The retailer (a partner), or the name of a new one to create."""
-        error = ctx["error"]
-        distributor = ctx["distributor"]
-        raw = billing.get("retailer")
-        no_retailer = self.env["res.partner"]
-        if isinstance(raw, models.BaseModel):
-            if not raw:
-                error(billing, "retailer", _("The retailer is missing."), number)
-            elif raw.parent_id != distributor or not raw.spm_is_retailer:
-                error(
-                    billing,
-                    "retailer",
-                    _(
-                        "%(retailer)s is not a retailer of %(distributor)s.",
-                        retailer=raw.display_name,
-                        distributor=distributor.display_name,
-                    ),
-                    number,
-                )
-            return raw, None
-        text = self._text(raw)
-        if not text:
-            error(billing, "retailer", _("The retailer is missing."), number)
-            return no_retailer, None
-        if len(text) > MAX_RETAILER:
-            error(
-                billing,
-                "retailer",
-                _(
-                    "The retailer's name is too long (at most %(limit)s characters).",
-                    limit=MAX_RETAILER,
-                ),
-                number,
-            )
-            return no_retailer, None
-        retailer = ctx["retailers"].get(text) or no_retailer
-        return retailer, None if retailer else text
-
-    @api.model
-    def _check_type(self, billing, number, ctx):
-        raw = self._text(billing.get("type")).casefold()
-        if not raw:
-            return "sale"
-        billing_type = ctx["type_labels"].get(raw)
-        if not billing_type:
-            ctx["error"](
-                billing,
-                "type",
-                _(
-                    '"%(value)s" is not a type of billing: write sale or return.',
-                    value=raw[:30],
-                ),
-                number,
-            )
-        return billing_type
-
-    @api.model
-    def _check_currency(self, billing, number, ctx):
-        company_currency = ctx["company"].currency_id
-        raw = billing.get("currency")
-        if isinstance(raw, models.BaseModel):
-            return raw or company_currency
-        if self._is_empty(raw):
-            return company_currency
-        currency = ctx["currencies"].get(self._text(raw).upper())
-        if not currency:
-            ctx["error"](
-                billing,
-                "currency",
-                _(
-                    'The currency "%(value)s" is unknown or not enabled: '
-                    "use an ISO code such as %(example)s.",
-                    value=self._text(raw)[:10],
-                    example=company_currency.name,
-                ),
-                number,
-            )
-        return currency
-
-    @api.model
-    def _check_lines(self, billing, number, ctx):
-        """The create values of the billing's valid lines."""
-        lines = billing.get("lines") or []
-        if not lines:
-            ctx["error"](billing, "lines", _("The billing has no lines."), number)
-        elif len(lines) > MAX_LINES:
-            ctx["error"](
-                billing, "lines", _("The billing has more than %(limit)s lines.", limit=MAX_LINES), number
-            )
-        line_vals = []
-        for line in lines[:MAX_LINES]:
-            product = self._check_line_product(line, number, ctx)
-            quantity = self._check_number(line, "quantity", number, ctx)
-            price = self._check_number(line, "price_unit", number, ctx)
-            if product and quantity is not None and price is not None:
-                line_vals.append({"product_id": product.id, "quantity": quantity, "price_unit": price})
-        return line_vals
-
-    @api.model
-    def _check_amounts(self, billing, number, line_vals, currency, bill_date, ctx):
-        """Each line's amount and the billing's total, in company currency, at most
-        the company's bound (``line_vals``: the billing's lines, all valid)."""
-        company = ctx["company"]
-        key = (currency.id, bill_date)
-        if key not in ctx["rates"]:
-            ctx["rates"][key] = self.env["res.currency"]._get_conversion_rate(
-                currency, company.currency_id, company, bill_date
-            )
-        rate = ctx["rates"][key]
-        limit = ctx["max_amount"]
-        total = 0.0
-        for line, vals in zip(billing["lines"], line_vals, strict=True):
-            amount = currency.round(vals["quantity"] * vals["price_unit"])
-            total += amount
-            if amount * rate > limit:
-                ctx["error"](
-                    line,
-                    None,
-                    _(
-                        "The line's amount %(amount)s is above %(limit)s, the most %(company)s takes "
-                        "for one billing: check its quantity and unit price.",
-                        amount=format_amount(self.env, amount, currency),
-                        limit=format_amount(self.env, limit, company.currency_id),
-                        company=company.name,
-                    ),
-                    number,
-                )
-        if total * rate > limit:
-            ctx["error"](
-                billing,
-                "lines",
-                _(
-                    "The billing's total %(amount)s is above %(limit)s, the most %(company)s takes "
-                    "for one billing: split it into several bills or ask your contact at %(company)s.",
-                    amount=format_amount(self.env, total, currency),
-                    limit=format_amount(self.env, limit, company.currency_id),
-                    company=company.name,
-                ),
-                number,
-            )
-
-    @api.model
-    def _check_number(self, line, column, number, ctx):
-        """The line's quantity or unit price, rounded; None after an error."""
-        error = ctx["error"]
-        raw = line.get(column)
-        if self._is_empty(raw):
-            error(
-                line,
-                column,
-                _("The quantity is missing.") if column == "quantity" else _("The unit price is missing."),
-                number,
-            )
-            return None
-        value = to_number(raw)
-        if value is None:
-            error(line, column, _('"%(value)s" is not a number.', value=self._text(raw)[:30]), number)
-            return None
-        value = float_round(value, precision_digits=ctx["digits"][column])
-        message = self._number_error(column, value)
-        if message:
-            error(line, column, message, number)
-            return None
-        return value
-
-    @api.model
-    def _number_error(self, column, value):
-        """Why a quantity (positive, bounded) or a unit price (not negative) is refused, if it is."""
-        if column == "quantity":
-            if not value:
-                return _("The quantity cannot be zero.")
-            if value < 0:
-                return _("The quantity cannot be negative; report returns as billings of type return.")
-            if value > MAX_QUANTITY:
-                return _("The quantity cannot exceed %(limit)s.", limit=format(MAX_QUANTITY, ","))
-        elif value < 0:
-            return _("The unit price cannot be negative; report returns as billings of type return.")
-        return None
-
-    @api.model
-    def _check_line_product(self, line, number, ctx):
-        error = ctx["error"]
-        raw = line.get("product")
-        if isinstance(raw, models.BaseModel):
-            product = raw
-        else:
-            text = self._text(raw)
-            product = ctx["products"].get(text) if text else None
-            if text and not product:
-                error(
-                    line,
-                    "product",
-                    _(
-                        'The product "%(value)s" is unknown: give its internal reference or its barcode.',
-                        value=text[:60],
-                    ),
-                    number,
-                )
-                return None
-        if not product:
-            error(line, "product", _("The product is missing."), number)
-            return None
-        allowed_ids = ctx["allowed_ids"]
-        if not product.sale_ok or (allowed_ids is not None and product.id not in allowed_ids):
-            error(
-                line,
-                "product",
-                _(
-                    "%(distributor)s may not report the product %(product)s.",
-                    distributor=ctx["distributor"].display_name,
-                    product=product.display_name,
-                ),
-                number,
-            )
-            return None
-        return product
-
-    @api.model
-    def _resolve_products(self, billings, company):
-        """{text: product} for every product reference of ``billings``: internal
-        reference, then barcode, then "[reference] name" or the exact name."""
-        texts = {
-            self._text(line.get("product"))
-            for billing in billings
-            for line in (billing.get("lines") or [])[:MAX_LINES]
-            if not isinstance(line.get("product"), models.BaseModel)
-        } - {""}
-        if not texts:
-            return {}
-        Product = self.env["product.product"].sudo().with_context(active_test=True)
-        company_domain = [("company_id", "in", [False, company.id])]
-        result = {}
-        for product in Product.search(
-            [("default_code", "in", list(texts)), *company_domain], order="id desc"
-        ):
-            result[product.default_code] = product
-        missing = texts - set(result)
-        if missing:
-            for product in Product.search(
-                [("barcode", "in", list(missing)), *company_domain], order="id desc"
-            ):
-                result[product.barcode] = product
-        missing = texts - set(result)
-        if missing:
-            codes = {}
-            for text in missing:
-                if text.startswith("[") and "]" in text:
-                    codes[text] = text[1 : text.index("]")].strip()
-            if codes:
-                by_code = {
-                    p.default_code: p
-                    for p in Product.search(
-                        [("default_code", "in", list(codes.values())), *company_domain], order="id desc"
-                    )
-                }
-                for text, code in codes.items():
-                    if code in by_code:
-                        result[text] = by_code[code]
-        missing = texts - set(result)
-        if missing and len(missing) <= 1000:
-            by_name = {}
-            for product in Product.search([("name", "in", list(missing)), *company_domain], order="id desc"):
-                by_name.setdefault(product.name, product)
-            result.update(by_name)
-        return result
-
-    @api.model
-    def _resolve_currencies(self, billings):
-        codes = {
-            self._text(b.get("currency")).upper()
-            for b in billings
-            if not isinstance(b.get("currency"), models.BaseModel) and not self._is_empty(b.get("currency"))
-        }
-        if not codes:
-            return {}
-        return {c.name: c for c in self.env["res.currency"].sudo().search([("name", "in", list(codes))])}
-
-    @api.model
-    def _type_labels(self):
-        labels = {"sale": "sale", "return": "return", "sales": "sale", "returns": "return"}
-        for key, label in self._fields["billing_type"]._description_selection(self.env):
-            labels[label.casefold()] = key
-        return labels
-
-    @api.model
-    def _billing_error(self, item, column, message, bill_number=None, code="invalid"):
-        """An error of the billing or line ``item`` (its ``row`` and ``label`` locate it)."""
-        label = item.get("label")
-        return {
-            "row": item.get("row"),
-            "column": f"{label}.{column}" if label and column else (column or label),
-            "bill_number": bill_number,
-            "message": message,
-            "code": code,
-        }
-
-    @api.model
-    def _check_control_characters(self, billings):
-        """Errors for the text values that contain control characters."""
-        errors = []
-        for billing in billings:
-            number = billing.get("bill_number")
-            number = None if not isinstance(number, str) or CONTROL_CHARACTERS.search(number) else number
-            values = [(billing, key, billing.get(key)) for key in BILLING_TEXT_KEYS]
-            lines = billing.get("lines") if isinstance(billing.get("lines"), list) else []
-            values += [
-                (line, key, line.get(key))
-                for line in lines
-                if isinstance(line, dict)
-                for key in LINE_TEXT_KEYS
-            ]
-            errors += [
-                self._billing_error(
-                    item, column, _("This value contains control characters, which are not allowed."), number
-                )
-                for item, column, value in values
-                if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
-            ]
-        return errors
-
-    @api.model
-    def _text(self, value):
-        if value is None or value is False or isinstance(value, models.BaseModel):
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        return " ".join(str(value).split())
-
-    @api.model
-    def _is_empty(self, value):
-        if isinstance(value, models.BaseModel):
-            return not value
-        return value is None or value is False or (isinstance(value, str) and not value.strip())
-
-    @api.model
-    def _qty_digits(self):
-        return self.env["decimal.precision"].precision_get("Product Unit of Measure")
-
-    @api.model
-    def _price_digits(self):
-        return self.env["decimal.precision"].precision_get("Product Price")
+        """Check and resolve secondary billings with :class:`..tools.billing_checker.BillingChecker`,
+        the one set of business rules of the portal form, the file upload, the API
+        and the back office: ``(prepared, errors)``, nothing created or changed
+        (see :meth:`~..tools.billing_checker.BillingChecker.check`)."""
+        checker = BillingChecker(self.env, distributor, allow_identical=allow_identical, exclude=exclude)
+        return checker.check(billings)
 
     def _signature(self):
         """What the billing reports, to recognise a retry of the same billing."""
         self.ensure_one()
-        return self._signature_of(
+        return signature_of(
+            self.env,
             self.bill_date,
             self.retailer_id,
             self.billing_type,
@@ -1051,24 +423,6 @@ class SpmSecondaryBilling(models.Model):
                 for line in self.line_ids
             ],
         )
-
-    @api.model
-    def _signature_of(self, bill_date, retailer, billing_type, currency, line_vals):
-        content = {
-            "date": bill_date and bill_date.isoformat(),
-            "retailer": retailer.id if retailer else None,
-            "type": billing_type,
-            "currency": currency.id if currency else None,
-            "lines": sorted(
-                (
-                    v["product_id"],
-                    round(v["quantity"], self._qty_digits()),
-                    round(v["price_unit"], self._price_digits()),
-                )
-                for v in line_vals
-            ),
-        }
-        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
     @api.model
     def _create_checked(self, prepared, source, submit=False):
@@ -1191,8 +545,8 @@ class SpmSecondaryBilling(models.Model):
     def _is_own_billing(self):
         """Whether the current (portal) user reports for this billing's distributor."""
         self.ensure_one()
-        partner = self.env.user.partner_id.commercial_partner_id
-        return partner.is_distributor and self.distributor_id == partner
+        distributor = self.env["res.partner"]._spm_distributor_of_user(self.env.user)
+        return bool(distributor) and self.distributor_id == distributor
 
     def _check_distributor_or_write_access(self):
         """Portal users act on their distributor's billings; internal users need
@@ -1251,10 +605,11 @@ class SpmSecondaryBilling(models.Model):
     # ------------------------------------------------------------ workflow
 
     def _spm_line_unit_pairs(self):
-        """(line, business unit) of every line of these billings, as credit resolves
-        them (the unit is empty for a product of no unit), in one pass."""
+        """(line, business unit) of every line of these billings: the lines' stored
+        unit, resolved as credit resolves it and again whenever the units' mapping
+        changes (the unit is empty for a product of no unit), in one pass."""
         lines = self.sudo().line_ids
-        return zip(lines, lines._spm_resolve_units(), strict=True)
+        return [(line, line.business_unit_id) for line in lines]
 
     def _spm_units_by_billing(self):
         """{billing: business units of its lines}, as credit resolves them, in one pass."""

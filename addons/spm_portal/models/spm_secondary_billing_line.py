@@ -47,7 +47,8 @@ class SpmSecondaryBillingLine(models.Model):
         compute="_compute_business_unit_id",
         store=True,
         index=True,
-        help="The unit of the product, as sales credit resolves it.",
+        help="The unit of the product, as sales credit resolves it; resolved again when the "
+        "business units' categories change (see spm_business_unit.py).",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_line_id", string="Credit Lines")
 

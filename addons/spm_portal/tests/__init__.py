@@ -15,3 +15,6 @@ from . import test_text_escaping
 from . import test_bill_identity
 from . import test_i18n
 from . import test_credit_boundaries
+from . import test_billing_line_unit
+from . import test_portal_amounts
+from . import test_billing_dispute

@@ -26,7 +26,7 @@ class TestSecondaryBillingCredit(SpmPortalCase):
         self.assertEqual(lines.partner_id, billing.retailer_id, "the customer is the retailer")
         self.assertEqual(set(lines.mapped("date")), {self.yesterday})
         self.assertEqual(lines.secondary_line_id, billing.line_ids)
-        self.assertEqual(billing.credit_count, 4)
+        self.assertEqual(billing.spm_credit_count, 4)
         # Never collected by the company: 0, so that sums of collected credit stay numbers.
         self.env.flush_all()
         self.env.cr.execute(

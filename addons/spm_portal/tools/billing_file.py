@@ -7,7 +7,7 @@ user's language, never raised: the portal shows them at once (the first
 numbers are those a spreadsheet shows: the header is row 1.
 
 What the rows mean (products, dates, amounts, duplicates) is checked by
-``spm.secondary.billing._check_billings``, the one validator of every channel.
+the billing checker (:mod:`.billing_checker`), the one validator of every channel.
 """
 
 import csv
@@ -18,6 +18,7 @@ import math
 import re
 import zipfile
 
+from .billing_columns import COLUMNS, HEADER_COLUMNS, LINE_COLUMNS, REQUIRED_COLUMNS, normalize_header
 from .errors import ErrorList
 from .limits import (
     MAX_CELL_LENGTH,
@@ -34,35 +35,11 @@ from .xlsx_reader import XlsxError, read_sheet
 _logger = logging.getLogger(__name__)
 
 
-COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
-REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
-HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
 TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency")
 # Characters below the space but tab, line feed and carriage return.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-COLUMN_ALIASES = {
-    "bill": "bill_number",
-    "bill_no": "bill_number",
-    "bill_#": "bill_number",
-    "invoice": "bill_number",
-    "invoice_number": "bill_number",
-    "number": "bill_number",
-    "date": "bill_date",
-    "invoice_date": "bill_date",
-    "customer": "retailer",
-    "retailer_name": "retailer",
-    "retailer_code": "retailer",
-    "product_code": "product",
-    "internal_reference": "product",
-    "reference": "product",
-    "barcode": "product",
-    "qty": "quantity",
-    "price": "price_unit",
-    "unit_price": "price_unit",
-    "billing_type": "type",
-}
 
 MAGICS = (
     (b"PK\x03\x04", "xlsx"),
@@ -82,11 +59,6 @@ MAGICS = (
 
 def _error(row, column, message):
     return {"row": row, "column": column, "message": message}
-
-
-def normalize_header(value):
-    key = "_".join(str(value or "").strip().casefold().replace("-", " ").split())
-    return COLUMN_ALIASES.get(key, key)
 
 
 def detect_format(data):
@@ -499,7 +471,7 @@ def group_rows(env, rows):
         billing["lines"].append(
             {
                 "row": row["row"],
-                **{column: row.get(column) for column in ("product", "quantity", "price_unit")},
+                **{column: row.get(column) for column in LINE_COLUMNS},
             }
         )
     return list(billings.values()), errors

@@ -4,28 +4,6 @@ import publicWidget from "@web/legacy/js/public/public_widget";
 import { rpc } from "@web/core/network/rpc";
 import { PortalHomeCounters } from "@portal/js/portal";
 
-/**
- * A number as distributors type it: decimal point or comma, spaces and
- * apostrophes between thousands (the server reads them the same way).
- */
-export function parseAmount(text) {
-    let value = String(text || "").replace(/[\s'\u2019]/g, "");
-    if (!value) {
-        return null;
-    }
-    if (value.includes(",") && value.includes(".")) {
-        value = value.lastIndexOf(",") > value.lastIndexOf(".")
-            ? value.replace(/\./g, "").replace(",", ".")
-            : value.replace(/,/g, "");
-    } else if ((value.match(/,/g) || []).length === 1) {
-        value = value.replace(",", ".");
-    }
-    if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) {
-        return null;
-    }
-    return parseFloat(value);
-}
-
 PortalHomeCounters.include({
     /**
      * A distributor sees its Secondary Sales tile before its first billing.
@@ -40,23 +18,23 @@ publicWidget.registry.SpmSecondaryBillingForm = publicWidget.Widget.extend({
     selector: ".o_spm_billing_form",
     events: {
         "input .o_spm_quantity, .o_spm_price": "_onAmountInput",
+        "change select[name=currency]": "_onAmountInput",
         "input .o_spm_product": "_onProductInput",
         "click .o_spm_add_line": "_onAddLine",
         "click .o_spm_remove_line": "_onRemoveLine",
     },
 
     start() {
-        this.numberFormat = new Intl.NumberFormat(document.documentElement.lang || undefined, {
-            minimumFractionDigits: 2,
-            maximumFractionDigits: 2,
-        });
         this._searchTimeout = null;
+        this._totalsTimeout = null;
+        this._totalsRequest = 0;
         this._updateTotals();
         return this._super(...arguments);
     },
 
     destroy() {
         clearTimeout(this._searchTimeout);
+        clearTimeout(this._totalsTimeout);
         this._super(...arguments);
     },
 
@@ -64,30 +42,36 @@ publicWidget.registry.SpmSecondaryBillingForm = publicWidget.Widget.extend({
         return [...this.el.querySelectorAll(".o_spm_line_row")];
     },
 
-    _updateTotals() {
-        let total = 0;
-        let complete = true;
-        for (const row of this._rows()) {
-            const quantity = parseAmount(row.querySelector(".o_spm_quantity").value);
-            const price = parseAmount(row.querySelector(".o_spm_price").value);
-            const cell = row.querySelector(".o_spm_subtotal");
-            if (quantity === null || price === null) {
-                const empty = !row.querySelector(".o_spm_quantity").value && !row.querySelector(".o_spm_price").value;
-                cell.textContent = empty ? "" : "—";
-                complete = complete && empty;
-                continue;
-            }
-            const subtotal = Math.round(quantity * price * 100) / 100;
-            total += subtotal;
-            cell.textContent = this.numberFormat.format(subtotal);
+    /**
+     * Subtotals and total as the server reads the numbers typed: the page does
+     * not parse numbers itself, so the preview is what the billing will hold.
+     */
+    async _updateTotals() {
+        const rows = this._rows();
+        const lines = rows.map((row) => [
+            row.querySelector(".o_spm_quantity").value,
+            row.querySelector(".o_spm_price").value,
+        ]);
+        const currency = this.el.querySelector("[name=currency]");
+        const request = ++this._totalsRequest;
+        const result = await rpc("/my/secondary-sales/amounts", {
+            lines,
+            currency: currency ? currency.value : "",
+        });
+        if (request !== this._totalsRequest) {
+            return; // typing went on: a later answer shows
         }
+        rows.forEach((row, index) => {
+            row.querySelector(".o_spm_subtotal").textContent = result.subtotals[index] || "";
+        });
         const totalCell = this.el.querySelector(".o_spm_form_total");
-        totalCell.textContent = this.numberFormat.format(total);
-        totalCell.classList.toggle("text-muted", !complete);
+        totalCell.textContent = result.total;
+        totalCell.classList.toggle("text-muted", !result.complete);
     },
 
     _onAmountInput() {
-        this._updateTotals();
+        clearTimeout(this._totalsTimeout);
+        this._totalsTimeout = setTimeout(() => this._updateTotals(), 200);
     },
 
     _onProductInput(ev) {

@@ -1,0 +1,41 @@
+"""The columns of a file of secondary billings and the headers they go by.
+
+Pure Python, without Odoo nor relative imports: the portal's upload
+(:mod:`.billing_file`) imports it as part of the addon, and the standalone
+push client ``tools/spm_push_billings.py`` of the repository imports this
+file by its path, so both read a header the same way.
+"""
+
+COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
+REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
+# Columns of the bill, not of the line: given on any row of the bill, the same on each.
+HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
+LINE_COLUMNS = ("product", "quantity", "price_unit")
+COLUMN_ALIASES = {
+    "bill": "bill_number",
+    "bill_no": "bill_number",
+    "bill_#": "bill_number",
+    "invoice": "bill_number",
+    "invoice_number": "bill_number",
+    "number": "bill_number",
+    "date": "bill_date",
+    "invoice_date": "bill_date",
+    "customer": "retailer",
+    "retailer_name": "retailer",
+    "retailer_code": "retailer",
+    "product_code": "product",
+    "internal_reference": "product",
+    "reference": "product",
+    "barcode": "product",
+    "qty": "quantity",
+    "price": "price_unit",
+    "unit_price": "price_unit",
+    "billing_type": "type",
+}
+
+
+def normalize_header(value):
+    """The column a header names: case, spaces and dashes ignored, aliases resolved
+    (an unknown header is returned normalized, for the caller to refuse)."""
+    key = "_".join(str(value or "").strip().casefold().replace("-", " ").split())
+    return COLUMN_ALIASES.get(key, key)
