@@ -80,7 +80,7 @@ class SpmBusinessUnit(models.Model):
             shared_categories = unit.product_category_ids & others.product_category_ids
             if shared_categories:
                 category = shared_categories[0]
-                owner = others.filtered(lambda other: category in other.product_category_ids)[:1]
+                owner = others.filtered_domain([("product_category_ids", "in", category.ids)])[:1]
                 raise ValidationError(
                     _(
                         "The product category %(category)s already belongs to the business unit %(unit)s: "
@@ -92,7 +92,7 @@ class SpmBusinessUnit(models.Model):
             shared_teams = unit.team_ids & others.team_ids
             if shared_teams:
                 team = shared_teams[0]
-                owner = others.filtered(lambda other: team in other.team_ids)[:1]
+                owner = others.filtered_domain([("team_ids", "in", team.ids)])[:1]
                 raise ValidationError(
                     _(
                         "The sales team %(team)s already belongs to the business unit %(unit)s: "
