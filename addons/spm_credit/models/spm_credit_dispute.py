@@ -176,6 +176,25 @@ class SpmCreditDispute(models.Model):
             dispute.activity_feedback(
                 ["spm_credit.mail_activity_type_credit_dispute"], feedback=dispute.resolution
             )
+        self._notify_closed()
+
+    def _notify_closed(self):
+        """Tell the salesperson who raised each dispute how it was answered: a
+        message (not a note) to the followers, he being one, as Odoo tells a
+        customer of his order; he reads it in his inbox or by email."""
+        for dispute in self:
+            dispute.message_subscribe(partner_ids=dispute.user_id.partner_id.ids)
+            state = dict(self._fields["state"]._description_selection(self.env))[dispute.state]
+            dispute.message_post(
+                body=Markup("<p>%s</p><p>%s</p>")
+                % (
+                    _("Your dispute %(dispute)s is closed: %(state)s.", dispute=dispute.name, state=state),
+                    dispute.resolution,
+                ),
+                subject=_("Dispute %(dispute)s: %(state)s", dispute=dispute.name, state=state),
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     def action_resolve(self):
         self._close("resolved")

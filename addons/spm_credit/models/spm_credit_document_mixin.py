@@ -1,6 +1,6 @@
 from collections import Counter
 
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 # Who may read credit lines (see security/ir.model.access.csv): the fields
@@ -19,6 +19,16 @@ class SpmCreditDocumentMixin(models.AbstractModel):
 
     spm_credit_issue_count = fields.Integer(compute="_compute_spm_credit_counts", groups=CREDIT_READERS)
     spm_credit_count = fields.Integer(compute="_compute_spm_credit_counts", groups=CREDIT_READERS)
+    # The latest credit dispute on the document the user may read, and how it stands.
+    spm_dispute_id = fields.Many2one(
+        "spm.credit.dispute", string="Credit Dispute", compute="_compute_spm_dispute", groups=CREDIT_READERS
+    )
+    spm_dispute_state = fields.Selection(
+        selection=lambda self: self.env["spm.credit.dispute"]._fields["state"].selection,
+        string="Credit Dispute Status",
+        compute="_compute_spm_dispute",
+        groups=CREDIT_READERS,
+    )
 
     def _spm_credit_line_field(self):
         """The field of the credit lines that points at this document."""
@@ -43,6 +53,27 @@ class SpmCreditDocumentMixin(models.AbstractModel):
         for document in self:
             document.spm_credit_issue_count = issues[document.id]
             document.spm_credit_count = credit_counts.get(document, 0)
+
+    @api.depends_context("uid")
+    def _compute_spm_dispute(self):
+        Dispute = self.env["spm.credit.dispute"]
+        link = self._spm_credit_line_field()
+        latest = {}
+        if Dispute.has_access("read"):
+            refs = [f"{self._name},{record_id}" for record_id in self.ids]
+            # On the document itself, or on one of its credit lines.
+            disputes = Dispute.search(
+                ["|", ("document_ref", "in", refs), (f"credit_line_id.{link}", "in", self.ids)],
+                order="create_date, id",
+            )
+            for dispute in disputes:
+                document = dispute.document_ref
+                if not document or document._name != self._name:
+                    document = dispute.credit_line_id[link]
+                latest[document.id] = dispute
+        for document in self:
+            document.spm_dispute_id = latest.get(document.id, Dispute)
+            document.spm_dispute_state = document.spm_dispute_id.state
 
     def _spm_check_recompute_access(self):
         """Recompute is the tool of the managers of the units concerned (the

@@ -127,6 +127,25 @@ class SpmCreditLine(models.Model):
     )
     reason = fields.Text()
     is_adjustment = fields.Boolean("Adjustment", readonly=True)
+    # The latest dispute of the line the user may read, and how it stands.
+    dispute_id = fields.Many2one("spm.credit.dispute", string="Dispute", compute="_compute_dispute")
+    dispute_state = fields.Selection(
+        selection=lambda self: self.env["spm.credit.dispute"]._fields["state"].selection,
+        string="Dispute Status",
+        compute="_compute_dispute",
+    )
+
+    @api.depends_context("uid")
+    def _compute_dispute(self):
+        Dispute = self.env["spm.credit.dispute"]
+        latest = {}
+        if Dispute.has_access("read"):
+            for dispute in Dispute.search([("credit_line_id", "in", self.ids)], order="create_date, id"):
+                latest[dispute.credit_line_id.id] = dispute
+        for line in self:
+            line.dispute_id = latest.get(line.id, Dispute)
+            line.dispute_state = line.dispute_id.state
+
     @api.depends("date")
     def _compute_month(self):
         for line in self:
