@@ -17,6 +17,7 @@ from . import test_menus_landing
 from . import test_achievement_views
 from . import test_draft_quota_tour
 from . import test_dispute_answer
+from . import test_empty_help_tour
 from . import test_xlsx_stream
 from . import test_dashboard_tour
 from . import test_credit_other_users
