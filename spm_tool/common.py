@@ -15,7 +15,7 @@ VENV = SPM_HOME / "venv-18.0"
 VENV_PYTHON = VENV / "bin" / "python"
 # The project's addons, each after those it depends on: what ./spm installs,
 # tests, lints and benchmarks (tests/conftest.py reads it too).
-ADDONS = ("spm_quota", "spm_credit", "spm_portal")
+ADDONS = ("spm_quota", "spm_credit", "spm_portal", "spm_incentive")
 
 
 class SpmError(Exception):

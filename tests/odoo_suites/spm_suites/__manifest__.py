@@ -5,6 +5,6 @@
     "category": "Hidden/Tests",
     "author": "SPM for Odoo contributors",
     "license": "LGPL-3",
-    "depends": ["spm_portal", "spm_suites_baseline"],
+    "depends": ["spm_portal", "spm_incentive", "spm_suites_baseline"],
     "installable": True,
 }
