@@ -302,8 +302,11 @@ class SpmCreditEngine(models.AbstractModel):
         so it must cost little. The engine's values are complete and checked
         (lock dates included), so the lines are inserted directly: one
         statement of constant size, whatever the number of lines.
-        Measured (``tests/benchmarks/engine_insert.py``, 2-core machine, side
-        effects included in both): BULK_FIGURES.
+        Measured against the ORM's ``create`` of the same values, side effects
+        included in both (``tests/benchmarks/engine_insert.py``, 2 cores at a
+        load of 6 to 7): 40 lines (an order) in 33 ms against 118 ms, 6 queries
+        against 9; 20,000 lines (an upload) in 9.2 s against 51.8 s, 6 queries
+        against 426: 3.6 and 5.6 times faster.
         """
         Line = self.env["spm.credit.line"].sudo().with_context(**ENGINE_CONTEXT)
         if not vals_list:
