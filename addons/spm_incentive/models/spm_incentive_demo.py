@@ -27,7 +27,8 @@ class SpmIncentiveDemo(models.AbstractModel):
         older.action_approve_finance()
         older.action_mark_paid()
         last.action_approve_manager()
-        first = last.sorted("user_id")[:1]
+        # The clawback needs plan earnings to claw back from: the best paid of the quarter.
+        first = last.sorted(lambda statement: -statement.plan_amount)[:1]
         first.action_approve_finance()
         self.env["spm.credit.line"].create(
             {

@@ -100,7 +100,8 @@ class SpmIncentiveStatement(models.Model):
         ),
     ]
 
-    @api.depends("plan_id.name", "user_id.name", "period_start", "period_end")
+    # Named once, when generated: renaming the plan later does not touch approved statements.
+    @api.depends("plan_id", "user_id", "period_start", "period_end")
     def _compute_name(self):
         for statement in self:
             statement.name = _(
