@@ -56,7 +56,8 @@ def cmd_run(args):
         say(f"creating the database '{DEMO_DB}' with the SPM addons and their demo data")
         try:
             install_addons(conf, DEMO_DB, STATE / "install.log", ADDONS)
-        except SpmError:
+        except (SpmError, KeyboardInterrupt):
+            # A half-installed database would be served as it is by the next run.
             db.drop(DEMO_DB)
             raise
     print(f"\nSPM for Odoo is starting at http://localhost:{port}/odoo (database '{DEMO_DB}')")
