@@ -7,3 +7,4 @@ from . import spm_incentive_spif
 from . import spm_incentive_statement
 from . import spm_incentive_statement_line
 from . import spm_incentive_demo
+from . import account_move

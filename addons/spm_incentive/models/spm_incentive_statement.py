@@ -216,6 +216,19 @@ class SpmIncentiveStatement(models.Model):
         self._set_state({"state": "paid", "paid_date": fields.Date.context_today(self)}, _("Marked paid."))
         return True
 
+    def _mark_paid_by_bill(self):
+        """Mark paid the statements approved by finance whose vendor bill was
+        paid (the payment hook of the bill: no caller's right is involved)."""
+        for bill, statements in (
+            self.filtered(lambda s: s.state == "finance_approved").grouped("vendor_bill_id").items()
+        ):
+            if bill.payment_state not in ("paid", "in_payment"):
+                continue
+            statements._set_state(
+                {"state": "paid", "paid_date": fields.Date.context_today(self)},
+                _("Paid by the vendor bill %(bill)s.", bill=bill.display_name),
+            )
+
     def action_reset_draft(self):
         """Send statements the manager approved back to draft (the manager or finance)."""
         self.check_access("read")
@@ -449,15 +462,20 @@ class SpmIncentiveStatement(models.Model):
             [("user_id", "in", list({p[0] for p in pairs})), ("plan_id", "in", list({p[1] for p in pairs}))],
             order="period_start",
         ).filtered(lambda s: (s.user_id.id, s.plan_id.id) in pairs)
-        drafts = candidates.filtered(lambda s: s.state == "draft")
+        drafts_of = defaultdict(list)  # (user, plan): its drafts by period
+        for statement in candidates.filtered(lambda s: s.state == "draft"):
+            drafts_of[statement.user_id.id, statement.plan_id.id].append(statement)
         target_of = {}
-        for approved in candidates - drafts:
-            following = drafts.filtered(
-                lambda s, a=approved: (
-                    s.user_id == a.user_id and s.plan_id == a.plan_id and s.period_start > a.period_end
-                )
-            )[:1]
-            if following in self and approved.measure > 0 and approved.plan_amount:
+        for approved in candidates.filtered(lambda s: s.state != "draft" and s.measure > 0 and s.plan_amount):
+            following = next(
+                (
+                    draft
+                    for draft in drafts_of[approved.user_id.id, approved.plan_id.id]
+                    if draft.period_start > approved.period_end
+                ),
+                None,
+            )
+            if following is not None and following in self:
                 target_of[approved] = following
         if not target_of:
             return {}

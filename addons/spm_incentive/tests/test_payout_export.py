@@ -91,6 +91,16 @@ class TestPayoutExport(SpmIncentiveCase):
         self.assertFalse(self.statement_a.vendor_bill_id)
         with self.assertRaises(UserError):
             self.statement_b.with_user(self.accountant).action_create_vendor_bills()  # billed once
+        # Paying the bill pays the statement.
+        bill.invoice_date = "2026-04-05"
+        bill.action_post()
+        self.assertEqual(self.statement_b.state, "finance_approved")
+        self._pay(bill, 24.69)
+        self.assertIn(bill.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self.statement_b.state, "paid")
+        self.assertTrue(
+            any("Paid by the vendor bill" in body for body in self.statement_b.message_ids.mapped("body"))
+        )
 
     def test_statement_report(self):
         html = (
