@@ -128,7 +128,7 @@ class SpmCreditLine(models.Model):
     reason = fields.Text()
     is_adjustment = fields.Boolean("Adjustment", readonly=True)
     # The latest dispute of the line the user may read, and how it stands.
-    dispute_id = fields.Many2one("spm.credit.dispute", string="Dispute", compute="_compute_dispute")
+    dispute_id = fields.Many2one("spm.credit.dispute", compute="_compute_dispute")
     dispute_state = fields.Selection(
         selection=lambda self: self.env["spm.credit.dispute"]._fields["state"].selection,
         string="Dispute Status",

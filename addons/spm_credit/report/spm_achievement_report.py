@@ -30,7 +30,7 @@ class SpmAchievementReport(models.Model):
     # recomputed from the sums of achieved and target (see _read_group_select).
     # Empty without a target (no target is not 0 % of one), in rows and groups alike.
     attainment = fields.Float("Attainment (%)", digits=(16, 1), readonly=True, aggregator="sum")
-    month_label = fields.Char("Month", compute="_compute_labels")
+    month_label = fields.Char("Month Name", compute="_compute_labels")
     attainment_label = fields.Char("Attainment", compute="_compute_labels")
 
     def init(self):
