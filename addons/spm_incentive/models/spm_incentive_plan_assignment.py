@@ -2,10 +2,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import compute_payout, period_months, to_decimal
+from ..tools import compute_payout, period_bounds, period_months, to_decimal
 from .spm_incentive_plan_version import DATE_MAX, DATE_MIN, MAX_AMOUNT
 
 
@@ -102,6 +102,55 @@ class SpmIncentivePlanAssignment(models.Model):
         return [("date_from", "<=", date_to), "|", ("date_to", "=", False), ("date_to", ">=", date_from)]
 
     # ------------------------------------------------------------ earnings
+
+    def get_earnings(self, day=None, what_if=0):
+        """The running earnings of the assignments of ``self`` the caller may
+        read, for their plans' period holding ``day`` (default today), and
+        what they would be with ``what_if`` more credit: nothing is written.
+
+        :return: {assignment id: {period_start, period_end, measure, target,
+            attainment, earned, tier_rate, next_tier_gap, next_tier_rate,
+            what_if_earned}} (floats; attainment ``None`` without a target)
+        """
+        self.check_access("read")
+        try:
+            extra = to_decimal(what_if)
+        except (ArithmeticError, ValueError, TypeError):
+            extra = None
+        if extra is None or not extra.is_finite() or abs(extra) > to_decimal(MAX_AMOUNT):
+            raise UserError(_("The what-if amount is a number between -%(max)s and %(max)s.", max=MAX_AMOUNT))
+        day = fields.Date.to_date(day) if day else fields.Date.context_today(self)
+        if not DATE_MIN <= day <= DATE_MAX:
+            raise UserError(_("The day is between %(min)s and %(max)s.", min=DATE_MIN, max=DATE_MAX))
+        result = {}
+        by_period = defaultdict(self.browse)
+        for assignment in self.sudo():
+            by_period[period_bounds(day, assignment.plan_id.period_type)] |= assignment
+        for (start, end), group in by_period.items():
+            versions = group.plan_id._version_at(start)
+            for assignment, earning in group._earnings(start, end, versions).items():
+                version, payout = earning["version"], earning["payout"]
+                weight = to_decimal(version._weight(assignment.business_unit_id.id)) / 100
+                what_if_payout = compute_payout(
+                    earning["measure"] + extra * weight,
+                    earning["target"],
+                    version._tiers(),
+                    target_incentive=assignment.target_incentive,
+                    **version._payout_options(),
+                )
+                result[assignment.id] = {
+                    "period_start": start,
+                    "period_end": end,
+                    "measure": float(earning["measure"]),
+                    "target": float(earning["target"]),
+                    "attainment": None if payout.attainment is None else float(payout.attainment),
+                    "earned": float(payout.amount),
+                    "tier_rate": None if payout.tier_rate is None else float(payout.tier_rate),
+                    "next_tier_gap": None if payout.next_tier_gap is None else float(payout.next_tier_gap),
+                    "next_tier_rate": None if payout.next_tier_rate is None else float(payout.next_tier_rate),
+                    "what_if_earned": float(what_if_payout.amount),
+                }
+        return result
 
     def _earnings(self, date_from, date_to, versions=None):
         """The earnings of the assignments of ``self`` over the months from

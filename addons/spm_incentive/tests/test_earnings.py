@@ -1,6 +1,7 @@
 from datetime import date
 from decimal import Decimal
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import SpmIncentiveCase
@@ -139,3 +140,37 @@ class TestEarningsQueryCount(SpmIncentiveCase):
         self.assertEqual(earnings[self.assignments[0]]["payout"].amount, Decimal("80.00"))
         # An odd one on the weighted plan: half of 4,001 = 2,000.50 at 2 %.
         self.assertEqual(earnings[self.assignments[1]]["payout"].amount, Decimal("40.01"))
+
+
+@tagged("post_install", "-at_install")
+class TestWhatIf(SpmIncentiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._quota(
+            cls.sales_a, cls.unit_pharma, {"2026-01-01": 10000, "2026-02-01": 10000, "2026-03-01": 10000}
+        )
+        cls._adjust(cls.sales_a, cls.unit_pharma, "2026-01-15", 27000)
+        cls.assignment_b = cls._plan_assignment(cls.sales_b, cls.unit_pharma)
+
+    def test_running_earnings_and_what_if(self):
+        statements = self.Statement.search_count([])
+        figures = self.assignment_a.with_user(self.sales_a).get_earnings("2026-02-10", what_if="4567.89")
+        earning = figures[self.assignment_a.id]
+        self.assertEqual((earning["period_start"], earning["period_end"]), Q1)
+        self.assertEqual((earning["measure"], earning["target"], earning["attainment"]), (27000, 30000, 90))
+        self.assertEqual(earning["earned"], 540.00)  # 2 %
+        # 3,000 more reach 100 %: 5 % on what is above
+        self.assertEqual((earning["next_tier_gap"], earning["next_tier_rate"]), (3000.00, 5))
+        # 31,567.89: 600 + 5 % of 1,567.89 = 678.3945
+        self.assertEqual(earning["what_if_earned"], 678.39)
+        self.assertEqual(self.Statement.search_count([]), statements)  # nothing written
+
+    def test_what_if_bounds_and_access(self):
+        with self.assertRaises(AccessError):
+            self.assignment_b.with_user(self.sales_a).get_earnings("2026-02-10")
+        for bad in ("1e400", "NaN", "abc", 1e13, [1]):
+            with self.assertRaises(UserError):
+                self.assignment_a.with_user(self.sales_a).get_earnings("2026-02-10", what_if=bad)
+        manager = self.assignment_a.with_user(self.manager_pharma).get_earnings("2026-02-10")
+        self.assertEqual(manager[self.assignment_a.id]["earned"], 540.00)
