@@ -25,6 +25,7 @@ spm.credit.monthly             r       -       r      -      r     r     -      
 spm.credit.issue               -       -       r      -      r     r     -      -      -
 spm.credit.dispute             rc      c       rwc    c      -     rwc   -      -      -
 spm.achievement.report         r       -       r      -      r     r     -      -      -
+spm.achievement.figure         r       -       r      -      r     r     -      -      -
 spm.secondary.billing          r       -       rwcd   r      r     rwcd  r      -      -
 spm.secondary.billing.line     r       -       rwcd   r      r     rwcd  r      -      -
 """
@@ -151,6 +152,13 @@ class TestAccessMatrix(SpmPortalCase):
                 ),
                 {"target": 1.0},
                 {"target": 1.0},
+            ),
+            "spm.achievement.figure": (
+                cls.env["spm.achievement.figure"].search(
+                    [("user_id", "=", cls.sales_a.id), ("business_unit_id", "=", cls.unit_pharma.id)], limit=1
+                ),
+                {"amount": 1.0},
+                {"amount": 1.0},
             ),
             "spm.secondary.billing": (
                 billing,
