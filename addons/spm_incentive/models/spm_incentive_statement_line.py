@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from odoo.addons.spm_quota.tools import is_trusted
 
@@ -65,6 +66,27 @@ class SpmIncentiveStatementLine(models.Model):
     def _unlink_except_untrusted(self):
         if not is_trusted(self.env, STATEMENT_FLAG):
             raise UserError(_("Statement lines are computed, not entered."))
+
+    def action_dispute(self):
+        """Dispute the line: the credit dispute of ``spm_credit``, for the unit
+        manager, on the line's credit line where it has one."""
+        self.ensure_one()
+        self.check_access("read")
+        credit_line = self.credit_line_id or self.credit_line_ids[:1]
+        return self.env["spm.credit.dispute"]._action_raise(
+            {
+                "default_business_unit_id": self.business_unit_id.id,
+                "default_credit_line_id": credit_line.id,
+                "default_description": _(
+                    "About %(statement)s, %(line)s: ",
+                    statement=self.statement_id.name,
+                    line=self.month
+                    and format_date(self.env, self.month, date_format="MMMM y")
+                    or self.spif_id.name
+                    or dict(self._fields["kind"]._description_selection(self.env))[self.kind],
+                ),
+            }
+        )
 
     def action_view_credit_lines(self):
         """The credit lines behind the line's figure."""

@@ -162,3 +162,18 @@ class TestStatementWorkflow(SpmIncentiveCase):
         self.assertEqual(
             (statements.period_start, statements.period_end, statements.state), (start, end, "draft")
         )
+
+    def test_salesperson_disputes_a_line(self):
+        statement = self._statement()
+        spif = statement.line_ids.filtered(lambda line: line.kind == "spif").with_user(self.sales_a)
+        action = spif.action_dispute()
+        Dispute = self.env["spm.credit.dispute"].with_user(self.sales_a).with_context(**action["context"])
+        dispute = Dispute.create(
+            {"description": action["context"]["default_description"] + "3 units missing"}
+        )
+        self.assertEqual(dispute.state, "open")
+        self.assertEqual(dispute.business_unit_id, self.unit_pharma)
+        self.assertEqual(dispute.credit_line_id, spif.credit_line_ids[:1])
+        self.assertIn("Test Insulin SPIF", dispute.description)
+        with self.assertRaises(AccessError):
+            spif.with_user(self.sales_b).action_dispute()
