@@ -1,6 +1,8 @@
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
@@ -104,14 +106,7 @@ class SpmAssignmentReassign(models.TransientModel):
             starting_later.write({"active": False})
             new = self.env["spm.assignment"].create(new_vals)
         self.env["spm.assignment"]._check_split_shares_of_partners(moving.partner_id)
-        for partner in moving.partner_id:
-            partner.message_post(
-                body=_(
-                    "Accounts reassigned from %(date)s to %(users)s.",
-                    date=fields.Date.to_string(self.date),
-                    users=", ".join(self.line_ids.user_id.mapped("name")),
-                )
-            )
+        self._post_reassigned(moving | new)
         return {
             "type": "ir.actions.act_window",
             "name": _("New assignments"),
@@ -119,6 +114,23 @@ class SpmAssignmentReassign(models.TransientModel):
             "view_mode": "list,form",
             "domain": [("id", "in", new.ids)],
         }
+
+    def _post_reassigned(self, assignments):
+        """Tell the accounts of ``assignments`` that they moved. A unit manager
+        changes the assignments of his units but may not write on partners:
+        the right to the assignments is checked, then the note is posted as
+        superuser, authored by the manager."""
+        assignments.check_access("write")
+        body = escape(
+            _(
+                "Accounts reassigned from %(date)s to %(users)s.",
+                date=fields.Date.to_string(self.date),
+                users=", ".join(self.line_ids.user_id.mapped("name")),
+            )
+        )
+        author = self.env.user.partner_id
+        for partner in assignments.partner_id.sudo():
+            partner.message_post(body=body, author_id=author.id)
 
 
 class SpmAssignmentReassignLine(models.TransientModel):
