@@ -239,7 +239,16 @@ class SpmDistributorPortal(CustomerPortal):
             "my_secondary_billings_history",
             False,
         )
+        values.update(self._spm_chatter_values(billing))
         return request.render("spm_portal.portal_secondary_billing_page", values)
+
+    def _spm_chatter_values(self, billing):
+        """The portal chatter's signature of the distributor's own billing: the
+        distributor only reads billings (no write access, which posting asks
+        for), so the chatter posts with a hash signed for its partner and this
+        billing, as Odoo signs a portal document's link for its customer."""
+        partner = request.env.user.partner_id
+        return {"pid": partner.id, "hash": billing.sudo()._sign_token(partner.id)}
 
     @http.route(["/my/secondary-sales/new"], type="http", auth="user", website=True, methods=["GET"])
     def portal_secondary_billing_new(self, **kw):
@@ -391,7 +400,11 @@ class SpmDistributorPortal(CustomerPortal):
                 getattr(billing, method)()
         except (UserError, ValidationError, AccessError) as exc:
             values = self._spm_common_values(
-                self._spm_distributor(), billing=billing.sudo(), error=exc.args[0]
+                self._spm_distributor(),
+                billing=billing.sudo(),
+                object=billing.sudo(),
+                error=exc.args[0],
+                **self._spm_chatter_values(billing),
             )
             response = request.render("spm_portal.portal_secondary_billing_page", values)
             response.status_code = 403 if isinstance(exc, AccessError) else 400

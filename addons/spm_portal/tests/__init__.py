@@ -19,3 +19,4 @@ from . import test_billing_line_unit
 from . import test_portal_amounts
 from . import test_billing_dispute
 from . import test_empty_list_help
+from . import test_portal_chatter
