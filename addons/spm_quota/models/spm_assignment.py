@@ -2,7 +2,8 @@ from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL, float_compare, format_date
 
 from ..tools import is_trusted
@@ -88,6 +89,7 @@ class SpmAssignment(models.Model):
     date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     date_to = fields.Date(tracking=True, help="Last day in force; empty means open-ended.")
     active = fields.Boolean(default=True, tracking=True)
+    in_force_today = fields.Boolean(compute="_compute_in_force_today", search="_search_in_force_today")
 
     _sql_constraints = [
         ("share_range", "CHECK(share >= 0 AND share <= 100)", "A share is a percentage between 0 and 100."),
@@ -103,6 +105,17 @@ class SpmAssignment(models.Model):
         for assignment in self:
             if assignment.business_unit_id:
                 assignment.company_id = assignment.business_unit_id.company_id
+
+    def _compute_in_force_today(self):
+        in_force = self.filtered_domain(self._in_force_domain(fields.Date.context_today(self)))
+        for assignment in self:
+            assignment.in_force_today = assignment in in_force
+
+    def _search_in_force_today(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Search the assignments in force today with = or != and a boolean."))
+        domain = expression.normalize_domain(self._in_force_domain(fields.Date.context_today(self)))
+        return domain if (operator == "=") == value else ["!", *domain]
 
     @api.model_create_multi
     def create(self, vals_list):

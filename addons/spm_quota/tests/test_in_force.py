@@ -33,6 +33,14 @@ class TestInForce(SpmQuotaCase):
             "search": Assignment.search([("partner_id", "in", self.partners.ids), *domain]),
             "filtered_domain": every.filtered_domain(domain),
         }
+        with freeze_time(day):
+            every.invalidate_recordset(["in_force_today"])
+            # The "In Force Today" filter of the assignments, and its negation.
+            readings["in force today"] = every.filtered("in_force_today")
+            readings["filter"] = every.search([("id", "in", every.ids), ("in_force_today", "=", True)])
+            readings["not filter"] = every - every.search(
+                [("id", "in", every.ids), ("in_force_today", "!=", True)]
+            )
         readings = {
             name: {
                 p.id: set(found.filtered(lambda a, p=p: a.partner_id == p).user_id.ids) for p in self.partners
