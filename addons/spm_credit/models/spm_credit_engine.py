@@ -51,12 +51,14 @@ class SpmCreditEngine(models.AbstractModel):
         # crediting the same source at once conflict on it, and the later one is
         # retried (as Odoo retries serialization failures) instead of crediting twice.
         self.env.cr.execute(
-            """
-            CREATE TABLE IF NOT EXISTS spm_credit_source_lock (
-                source_ref varchar PRIMARY KEY,
-                version integer NOT NULL DEFAULT 0
+            SQL(
+                """
+                CREATE TABLE IF NOT EXISTS spm_credit_source_lock (
+                    source_ref varchar PRIMARY KEY,
+                    version integer NOT NULL DEFAULT 0
+                )
+                """
             )
-            """
         )
 
     @api.model

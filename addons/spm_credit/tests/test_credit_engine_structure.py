@@ -1,11 +1,12 @@
 import json
 
 from odoo import fields
+from odoo.models import regex_private
 from odoo.tests import tagged
 
 from odoo.addons.spm_quota.tools import trusted
 
-from ..models.spm_credit_engine import ENGINE_FLAG
+from ..models.spm_credit_engine import ENGINE_FLAG, SpmCreditEngine
 from ..tools import CreditDescriptor
 from .common import SpmCreditCase
 
@@ -53,6 +54,11 @@ class TestCreditEngineStructure(SpmCreditCase, SourceInterfaceCheck):
         invoice = self._invoice(order)
         (desc,) = self.assertDescribes(invoice.invoice_line_ids._spm_creditable())
         self.assertEqual((desc.document, desc.amount), (invoice, 20.0))
+
+    def test_no_engine_method_is_callable_over_rpc(self):
+        methods = [name for name, value in vars(SpmCreditEngine).items() if callable(value)]
+        self.assertIn("_sync_credit", methods)
+        self.assertEqual([name for name in methods if not regex_private.match(name)], [])
 
     def test_descriptors_are_immutable(self):
         order = self._order([(self.product_pharma, 1, 10.0)])
