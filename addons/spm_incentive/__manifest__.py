@@ -17,11 +17,20 @@
         "views/spm_incentive_spif_views.xml",
         "views/spm_incentive_statement_views.xml",
         "views/spm_incentive_statement_line_views.xml",
+        "views/spm_incentive_earnings_views.xml",
         "wizards/spm_incentive_generate_views.xml",
         "wizards/spm_incentive_payroll_export_views.xml",
         "report/spm_incentive_statement_report.xml",
         "views/spm_incentive_menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "spm_incentive/static/src/earnings/*",
+        ],
+        "web.assets_tests": [
+            "spm_incentive/static/tests/tours/*",
+        ],
+    },
     "demo": [
         "demo/spm_incentive_demo.xml",
     ],

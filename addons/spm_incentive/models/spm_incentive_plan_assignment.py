@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..tools import compute_payout, period_bounds, period_months, to_decimal
 from .spm_incentive_plan_version import DATE_MAX, DATE_MIN, MAX_AMOUNT
@@ -151,6 +151,77 @@ class SpmIncentivePlanAssignment(models.Model):
                     "what_if_earned": float(what_if_payout.amount),
                 }
         return result
+
+    @api.model
+    def get_my_earnings(self, what_if=0):
+        """The caller's running earnings on each plan he is on today, for his
+        *My earnings* screen: the figures of :meth:`get_earnings` (``what_if``
+        more credit included, nothing written) with the plan, the unit, the
+        period and a sentence saying what the next tier needs.
+
+        :return: {user_id, currency_id, assignments: [{id, plan, unit,
+            currency_id, period_type, period_label, tier_label,
+            next_tier_label, ...get_earnings' figures}]}
+        """
+        today = fields.Date.context_today(self)
+        assignments = self.search([("user_id", "=", self.env.uid), *self._active_domain(today, today)])
+        earnings = assignments.get_earnings(today, what_if)
+        rows = []
+        for assignment in assignments.filtered(lambda a: a.id in earnings):
+            earning = earnings[assignment.id]
+            version = assignment.plan_id.sudo()._version_at(earning["period_start"])[assignment.plan_id]
+            rows.append(
+                {
+                    **earning,
+                    "id": assignment.id,
+                    "plan": assignment.plan_id.name,
+                    "unit": assignment.business_unit_id.name,
+                    "currency_id": assignment.currency_id.id,
+                    "period_type": assignment.plan_id.period_type,
+                    "period_label": _(
+                        "%(start)s to %(end)s",
+                        start=format_date(self.env, earning["period_start"]),
+                        end=format_date(self.env, earning["period_end"]),
+                    ),
+                    "tier_label": ""
+                    if earning["tier_rate"] is None
+                    else assignment._rate_label(earning["tier_rate"], version),
+                    "next_tier_label": assignment._next_tier_label(earning, version),
+                }
+            )
+        return {"user_id": self.env.uid, "currency_id": self.env.company.currency_id.id, "assignments": rows}
+
+    def _next_tier_label(self, earning, version):
+        """What the next tier needs, as the salesperson reads it: "12,000.00 more
+        this quarter: 4 % instead of 2 % on everything"."""
+        self.ensure_one()
+        if earning["next_tier_rate"] is None:
+            if earning["tier_rate"] is None:
+                return ""
+            return _("Top tier reached: %(rate)s.", rate=self._rate_label(earning["tier_rate"], version))
+        period = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}[self.plan_id.period_type]
+        values = {
+            "gap": format_amount(self.env, earning["next_tier_gap"], self.currency_id),
+            "period": period,
+            "next": self._rate_label(earning["next_tier_rate"], version),
+        }
+        if earning["tier_rate"] is None:
+            return _("%(gap)s more this %(period)s to reach the first tier: %(next)s.", **values)
+        values["current"] = self._rate_label(earning["tier_rate"], version)
+        if version.mode == "retroactive":
+            return _("%(gap)s more this %(period)s: %(next)s instead of %(current)s on everything.", **values)
+        return _(
+            "%(gap)s more this %(period)s: %(next)s instead of %(current)s on what you sell beyond it.",
+            **values,
+        )
+
+    def _rate_label(self, rate, version):
+        """A tier's rate as read: "4 %", or "4 % of the target incentive"."""
+        decimals = len(f"{to_decimal(rate).normalize():f}".partition(".")[2])
+        rate = formatLang(self.env, rate, digits=decimals)
+        if version.basis == "target_incentive":
+            return _("%(rate)s %% of the target incentive", rate=rate)
+        return _("%(rate)s %%", rate=rate)
 
     def _earnings(self, date_from, date_to, versions=None):
         """The earnings of the assignments of ``self`` over the months from

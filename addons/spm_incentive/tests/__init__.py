@@ -6,3 +6,5 @@ from . import test_clawback
 from . import test_incentive_access
 from . import test_payout_export
 from . import test_i18n
+from . import test_my_earnings
+from . import test_earnings_tour

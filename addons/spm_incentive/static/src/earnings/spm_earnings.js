@@ -1,0 +1,162 @@
+import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { KeepLast } from "@web/core/utils/concurrency";
+import { useService } from "@web/core/utils/hooks";
+import { formatMonetary } from "@web/views/fields/formatters";
+import { parseFloat } from "@web/views/fields/parsers";
+import { Layout } from "@web/search/layout";
+
+// Credit changes come in bursts (an invoice of many lines): wait for the end
+// of one before reading the earnings again, as the credit dashboard does.
+export const REFRESH_DELAY = 300;
+// The server's bound of a what-if amount (MAX_AMOUNT of the plan versions).
+const MAX_WHAT_IF = 1e12;
+// Longer input is no amount anybody means.
+export const WHAT_IF_MAX_LENGTH = 24;
+
+/**
+ * A salesperson's running earnings on each of his plans, following his
+ * credit live over the bus, and what they would be with an amount more.
+ */
+export class SpmEarnings extends Component {
+    static template = "spm_incentive.Earnings";
+    static components = { Layout };
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.busService = useService("bus_service");
+        this.companyService = useService("company");
+        this.keepLast = new KeepLast();
+        this.refreshTimeout = null;
+        this.whatIfMaxLength = WHAT_IF_MAX_LENGTH;
+        this.state = useState({
+            data: null,
+            // The amount typed, as typed, and as the number last sent.
+            whatIfInput: "",
+            whatIf: 0,
+            error: "",
+            offline: this.busService.workerState === "DISCONNECTED",
+        });
+
+        onWillStart(() => this.load());
+
+        // The credit engine announces on the salespersons' group channel whose
+        // credit changed (spm.credit.line._notify_credit_update).
+        this.onCreditUpdated = this.onCreditUpdated.bind(this);
+        this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
+        // Credit may have been booked while the bus was down.
+        this.onReconnect = () => {
+            this.state.offline = false;
+            this.scheduleRefresh();
+        };
+        this.onDisconnect = () => (this.state.offline = true);
+        this.onConnect = () => (this.state.offline = false);
+        this.busService.addEventListener("reconnect", this.onReconnect);
+        this.busService.addEventListener("disconnect", this.onDisconnect);
+        this.busService.addEventListener("connect", this.onConnect);
+        this.busService.start();
+        onWillUnmount(() => {
+            this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
+            this.busService.removeEventListener("reconnect", this.onReconnect);
+            this.busService.removeEventListener("disconnect", this.onDisconnect);
+            this.busService.removeEventListener("connect", this.onConnect);
+            clearTimeout(this.refreshTimeout);
+        });
+    }
+
+    get data() {
+        return this.state.data;
+    }
+
+    get offlineLabel() {
+        return _t("Offline — reconnecting…");
+    }
+
+    async load() {
+        try {
+            this.state.data = await this.keepLast.add(
+                this.orm.call("spm.incentive.plan.assignment", "get_my_earnings", [], {
+                    what_if: this.state.whatIf,
+                })
+            );
+        } catch (error) {
+            // A refused amount is the server's clear message, never a traceback.
+            if (error.data?.message) {
+                this.state.error = error.data.message;
+                return;
+            }
+            throw error;
+        }
+    }
+
+    /**
+     * Reload when the salesperson's own credit changed in a company shown.
+     *
+     * @param {{user_ids: number[], company_ids: number[]}} payload
+     */
+    onCreditUpdated(payload) {
+        if (!(payload?.user_ids || []).includes(this.data?.user_id)) {
+            return;
+        }
+        const companies = new Set(this.companyService.activeCompanyIds);
+        if (payload.company_ids?.length && !payload.company_ids.some((id) => companies.has(id))) {
+            return;
+        }
+        this.scheduleRefresh();
+    }
+
+    scheduleRefresh() {
+        clearTimeout(this.refreshTimeout);
+        this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
+    }
+
+    onWhatIfInput(ev) {
+        this.state.whatIfInput = ev.target.value;
+    }
+
+    /**
+     * Show the earnings with the typed amount more; an empty entry shows none.
+     */
+    async computeWhatIf() {
+        const typed = this.state.whatIfInput.trim();
+        let amount = 0;
+        if (typed) {
+            try {
+                amount = parseFloat(typed);
+            } catch {
+                amount = NaN;
+            }
+        }
+        if (!Number.isFinite(amount) || Math.abs(amount) > MAX_WHAT_IF) {
+            this.state.error = _t("Type an amount between -%(max)s and %(max)s.", {
+                max: this.formatAmount(MAX_WHAT_IF),
+            });
+            return;
+        }
+        this.state.error = "";
+        this.state.whatIf = amount;
+        await this.load();
+    }
+
+    onWhatIfKeydown(ev) {
+        if (ev.key === "Enter") {
+            this.computeWhatIf();
+        }
+    }
+
+    formatAmount(value, currencyId = this.data?.currency_id) {
+        return formatMonetary(value, { currencyId });
+    }
+
+    formatPercent(value) {
+        // Without a target there is no attainment.
+        if (value === null || value === undefined) {
+            return "—";
+        }
+        return `${value.toFixed(1)} %`;
+    }
+}
+
+registry.category("actions").add("spm_incentive.earnings", SpmEarnings);
