@@ -18,11 +18,17 @@
         "views/spm_quota_line_views.xml",
         "views/res_partner_views.xml",
         "wizards/spm_assignment_reassign_views.xml",
+        "wizards/spm_assignment_split_views.xml",
         "wizards/spm_quota_split_views.xml",
         "views/spm_quota_menus.xml",
     ],
     "demo": [
         "demo/spm_quota_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "spm_quota/static/tests/tours/*",
+        ],
+    },
     "application": True,
 }

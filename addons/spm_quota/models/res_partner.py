@@ -41,3 +41,10 @@ class ResPartner(models.Model):
                 [("user_id", operator, value), *self.env["spm.assignment"]._in_force_domain(today)],
             )
         ]
+
+    def action_spm_edit_team_split(self):
+        """Open the team split editor of this account (every unit; the unit can be chosen there)."""
+        self.ensure_one()
+        return self.env["spm.assignment.split"]._action_open(
+            self.commercial_partner_id, self.env["spm.business.unit"]
+        )

@@ -86,6 +86,14 @@ class SpmAssignment(models.Model):
         tracking=True,
         help="The salesperson's percentage of the credit, for team splits.",
     )
+    # What a split adds to its team's 100 %: overlays count for nothing there.
+    split_share = fields.Float(
+        "Split Share (%)",
+        digits=(5, 2),
+        compute="_compute_split_share",
+        store=True,
+        help="The share for team splits, zero for overlays (they are credited on top).",
+    )
     date_from = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     date_to = fields.Date(tracking=True, help="Last day in force; empty means open-ended.")
     active = fields.Boolean(default=True, tracking=True)
@@ -116,6 +124,11 @@ class SpmAssignment(models.Model):
             raise UserError(_("Search the assignments in force today with = or != and a boolean."))
         domain = expression.normalize_domain(self._in_force_domain(fields.Date.context_today(self)))
         return domain if (operator == "=") == value else ["!", *domain]
+
+    @api.depends("kind", "share")
+    def _compute_split_share(self):
+        for assignment in self:
+            assignment.split_share = assignment.share if assignment.kind == "split" else 0.0
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -275,6 +288,11 @@ class SpmAssignment(models.Model):
                 if kind == "overlay":
                     result[key].append(Share(user_id, 100.0, kind, assignment_id))
         return result
+
+    def action_edit_team_split(self):
+        """Open the team split editor of the first selected assignment's
+        account and unit (empty: the manager chooses them)."""
+        return self.env["spm.assignment.split"]._action_open(self[:1].partner_id, self[:1].business_unit_id)
 
     def action_reassign(self):
         """Open the reassignment wizard for the selected assignments' accounts."""

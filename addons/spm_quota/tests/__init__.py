@@ -11,3 +11,4 @@ from . import test_in_force
 from . import test_responsible_users
 from . import test_manager_messages
 from . import test_reassign_as_manager
+from . import test_team_split_editor
