@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import res_partner
+from . import res_users
 from . import spm_business_unit
 from . import spm_secondary_billing
 from . import spm_secondary_billing_line

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..tools.limits import MAX_API_KEY_DAYS, MIN_API_KEY_DAYS
+
 BILLING_BOUND_FIELDS = {"spm_secondary_max_amount", "spm_secondary_min_bill_date"}
 
 
@@ -21,6 +23,26 @@ class ResCompany(models.Model):
         default="2000-01-01",
         help="Secondary billings dated before this day are refused.",
     )
+
+    spm_portal_api_key_days = fields.Integer(
+        "Distributors' API Key Duration",
+        required=True,
+        default=90,
+        help="Days an API key that a distributor creates on the portal is valid (1 to 365).",
+    )
+
+    @api.constrains("spm_portal_api_key_days")
+    def _check_spm_portal_api_key_days(self):
+        if any(
+            not MIN_API_KEY_DAYS <= company.spm_portal_api_key_days <= MAX_API_KEY_DAYS for company in self
+        ):
+            raise ValidationError(
+                _(
+                    "Distributors' API keys are valid from %(min)s to %(max)s days.",
+                    min=MIN_API_KEY_DAYS,
+                    max=MAX_API_KEY_DAYS,
+                )
+            )
 
     @api.constrains("spm_secondary_max_amount")
     def _check_spm_secondary_max_amount(self):

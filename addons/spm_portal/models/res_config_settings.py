@@ -13,3 +13,4 @@ class ResConfigSettings(models.TransientModel):
     spm_secondary_min_bill_date = fields.Date(
         related="company_id.spm_secondary_min_bill_date", readonly=False
     )
+    spm_portal_api_key_days = fields.Integer(related="company_id.spm_portal_api_key_days", readonly=False)

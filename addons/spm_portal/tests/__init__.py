@@ -20,3 +20,4 @@ from . import test_portal_amounts
 from . import test_billing_dispute
 from . import test_empty_list_help
 from . import test_portal_chatter
+from . import test_portal_api_keys

@@ -42,3 +42,8 @@ MAX_INTEGER_DIGITS = 15  # an integer with more digits is no quantity nor price
 MAX_ERRORS = 100  # errors listed in one answer; the others are counted
 MAX_PRODUCT_RESULTS = 50  # products answered by the portal's product search
 MAX_SEARCH_LENGTH = 100  # characters of a search term of the portal
+
+# ------------------------------------------------------------ API keys of distributors
+MAX_API_KEYS = 20  # live keys of one portal user
+MAX_API_KEY_NAME = 100  # characters of a key's description
+MIN_API_KEY_DAYS, MAX_API_KEY_DAYS = 1, 365  # the duration a company gives its distributors' keys
