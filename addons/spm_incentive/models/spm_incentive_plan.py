@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
@@ -74,7 +76,7 @@ class SpmIncentivePlan(models.Model):
             result.setdefault(version.plan_id, version)
         return result
 
-    def _action_open(self, model, name):
+    def _action_open(self, model, name, empty_title, empty_text):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -83,16 +85,33 @@ class SpmIncentivePlan(models.Model):
             "view_mode": "list,form",
             "domain": [("plan_id", "=", self.id)],
             "context": {"default_plan_id": self.id},
+            "help": Markup('<p class="o_view_nocontent_smiling_face">%s</p><p>%s</p>')
+            % (empty_title, empty_text),
         }
 
     def action_open_versions(self):
         """The plan's versions."""
-        return self._action_open("spm.incentive.plan.version", _("Versions"))
+        return self._action_open(
+            "spm.incentive.plan.version",
+            _("Versions"),
+            _("Add the plan's first version"),
+            _("A version holds the plan's rules (measure, weights, tiers, threshold, caps) from a date on."),
+        )
 
     def action_open_assignments(self):
         """The plan's assignments to salespersons."""
-        return self._action_open("spm.incentive.plan.assignment", _("Plan Assignments"))
+        return self._action_open(
+            "spm.incentive.plan.assignment",
+            _("Plan Assignments"),
+            _("Put a salesperson on this plan"),
+            _("An assignment pays a salesperson by the plan for one business unit, within dates."),
+        )
 
     def action_open_statements(self):
         """The plan's statements."""
-        return self._action_open("spm.incentive.statement", _("Statements"))
+        return self._action_open(
+            "spm.incentive.statement",
+            _("Statements"),
+            _("No statements yet"),
+            _("Generate the statements of a period from the plans (Generate Statements)."),
+        )

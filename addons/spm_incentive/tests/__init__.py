@@ -8,3 +8,4 @@ from . import test_payout_export
 from . import test_i18n
 from . import test_my_earnings
 from . import test_earnings_tour
+from . import test_empty_list_help
