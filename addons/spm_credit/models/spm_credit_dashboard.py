@@ -1,3 +1,4 @@
+import calendar
 from collections import defaultdict
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 from ..tools import attainment_percent
 
 PERIODS = ("month", "quarter", "year")
+FIGURES = ("achieved", "collected", "target")
 
 
 class SpmCreditDashboard(models.AbstractModel):
@@ -50,8 +52,76 @@ class SpmCreditDashboard(models.AbstractModel):
             raise UserError(_("Unknown dashboard period %(period)s.", period=period))
         return self._get_dashboard_data(period, user_id, fields.Date.context_today(self))
 
+    @api.readonly
     @api.model
-    def _get_dashboard_data(self, period, user_id, today):
+    def get_figure_action(self, figure, date_from, date_to=None, user_id=None, unit_id=None):
+        """Return the window action listing the records a dashboard figure sums.
+
+        :param str figure: ``achieved`` or ``collected`` (credit lines) or
+            ``target`` (confirmed monthly quota lines)
+        :param str date_from: the first month of the figure (a month start)
+        :param str date_to: its last month (default: ``date_from``)
+        :param int user_id: the salesperson, as for :meth:`get_dashboard_data`
+        :param int unit_id: a business unit of the reader's ranking, for a
+            salesperson's row of the manager's board
+        """
+        if figure not in FIGURES:
+            raise UserError(_("Unknown dashboard figure %(figure)s.", figure=figure))
+        try:
+            start = fields.Date.to_date(date_from)
+            end = fields.Date.to_date(date_to) if date_to else start
+        except (TypeError, ValueError):
+            start = end = None
+        if not start or not end or start.day != 1 or end.day != 1 or not start <= end:
+            raise UserError(
+                _("A dashboard figure covers whole months, from the first day of one to that of another.")
+            )
+        if end > start + relativedelta(months=11):
+            raise UserError(_("A dashboard figure covers twelve months at most."))
+        user, unit_domain, team_units, __ = self._scope(user_id)
+        units = None
+        if unit_id:
+            units = self.env["spm.business.unit"].browse(int(unit_id))
+            if units not in team_units:
+                raise AccessError(_("You can only open the figures of the business units you manage."))
+        domain = self._figure_domain(start, end, user=user, units=units) + unit_domain
+        names = {
+            "achieved": _("Achieved"),
+            "collected": _("Collected"),
+            "target": _("Target"),
+        }
+        if start == end:
+            period = format_date(self.env, start, date_format="MMMM y")
+        else:
+            period = _(
+                "%(start)s – %(end)s",
+                start=format_date(self.env, start, date_format="MMM y"),
+                end=format_date(self.env, end, date_format="MMM y"),
+            )
+        if figure == "target":
+            model, domain = "spm.quota.line", self._target_domain(domain)
+        else:
+            model = "spm.credit.line"
+            if figure == "collected":
+                domain.append(("amount_collected", "!=", 0))
+        return {
+            "type": "ir.actions.act_window",
+            "name": _(
+                "%(figure)s: %(user)s, %(period)s", figure=names[figure], user=user.name, period=period
+            ),
+            "res_model": model,
+            "views": [[False, "list"], [False, "form"]],
+            "domain": domain,
+            "context": {"create": False},
+            "target": "current",
+        }
+
+    @api.model
+    def _scope(self, user_id):
+        """Who the reader may see: ``(user, unit_domain, team_units, sees_all)``,
+        the salesperson shown, the units of theirs the reader may see (empty
+        domain: all of them), the units whose ranking the reader gets and
+        whether the reader sees every unit."""
         me = self.env.user
         # Administrators and accountants read every unit's credit: they get every unit's ranking.
         sees_all = any(
@@ -74,15 +144,19 @@ class SpmCreditDashboard(models.AbstractModel):
             if not sees_all:
                 # A manager sees a salesperson's figures in the units they manage only.
                 unit_domain = [("business_unit_id", "in", team_units.ids)]
+        return user, unit_domain, team_units, sees_all
+
+    @api.model
+    def _get_dashboard_data(self, period, user_id, today):
+        me = self.env.user
+        user, unit_domain, team_units, __ = self._scope(user_id)
 
         year_start = today.replace(month=1, day=1)
         month_start = today.replace(day=1)
         quarter_start = month_start - relativedelta(months=(month_start.month - 1) % 3)
         months = [year_start + relativedelta(months=i) for i in range(12)]
         per_month = self._figures_by_month(
-            [("user_id", "=", user.id), *unit_domain],
-            year_start,
-            months[-1],
+            self._figure_domain(year_start, months[-1], user=user) + unit_domain
         )
         # Twelve labels from one lookup: format_date() per month cost more than the queries.
         locale = babel_locale_parse(get_lang(self.env).code)
@@ -99,10 +173,15 @@ class SpmCreditDashboard(models.AbstractModel):
         performance = {}
         for name, start in starts.items():
             totals = self._sum_figures(per_month[m] for m in months if start <= m <= month_start)
+            figures = self._with_attainment(totals)
+            expected = self._expected_by(today, start, per_month)
             performance[name] = {
                 "date_from": fields.Date.to_string(start),
+                "date_to": fields.Date.to_string(month_start),
                 "label": self._period_label(name, start, month_start),
-                **self._with_attainment(totals),
+                **figures,
+                "expected": expected,
+                "pace": self._percent(figures["achieved"], expected),
             }
         teams = self._team_figures(team_units, starts[period], month_start) if team_units else []
         draft_quotas = self._draft_quota_ids(user, team_units, year_start, months[-1])
@@ -126,24 +205,42 @@ class SpmCreditDashboard(models.AbstractModel):
         }
 
     @api.model
-    def _figures_by_month(self, domain, date_from, date_to):
-        """{month: {target, achieved, collected}} between two month starts,
-        in two grouped queries."""
-        result = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
-        period = [
+    def _figure_domain(self, date_from, date_to, user=None, units=None):
+        """The rows a figure sums between two month starts, for ``user`` and in
+        ``units`` when given: the one rule of the figures and of the records
+        they open, valid on ``spm.credit.monthly``, ``spm.credit.line`` and
+        ``spm.quota.line`` alike (each has these four columns)."""
+        domain = [
             ("month", ">=", date_from),
             ("month", "<=", date_to),
             ("company_id", "in", self.env.companies.ids),
         ]
+        if user is not None:
+            domain.append(("user_id", "=", user.id))
+        if units is not None:
+            domain.append(("business_unit_id", "in", units.ids))
+        return domain
+
+    @api.model
+    def _target_domain(self, domain):
+        """The quota lines of a figure's domain that make its target: draft
+        quotas count for nothing, nor do unit quotas in a salesperson's figure."""
+        return domain + [("state", "=", "confirmed"), ("user_id", "!=", False)]
+
+    @api.model
+    def _figures_by_month(self, domain):
+        """{month: {target, achieved, collected}} of the rows of a
+        :meth:`_figure_domain`, in two grouped queries."""
+        result = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
         for month, amount, collected in self.env["spm.credit.monthly"]._read_group(
-            domain + period,
+            domain,
             ["month:month"],
             ["amount:sum", "amount_collected:sum"],
         ):
             result[month]["achieved"] += amount
             result[month]["collected"] += collected
         for month, amount in self.env["spm.quota.line"]._read_group(
-            domain + period + [("state", "=", "confirmed")],
+            self._target_domain(domain),
             ["month:month"],
             ["amount:sum"],
         ):
@@ -154,12 +251,7 @@ class SpmCreditDashboard(models.AbstractModel):
     def _team_figures(self, units, date_from, date_to):
         """The salespersons of ``units`` ranked by attainment between two month
         starts, with the units' totals, in two grouped queries."""
-        domain = [
-            ("business_unit_id", "in", units.ids),
-            ("month", ">=", date_from),
-            ("month", "<=", date_to),
-            ("company_id", "in", self.env.companies.ids),
-        ]
+        domain = self._figure_domain(date_from, date_to, units=units)
         figures = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
         for unit, user, amount, collected in self.env["spm.credit.monthly"]._read_group(
             domain,
@@ -169,7 +261,7 @@ class SpmCreditDashboard(models.AbstractModel):
             figures[unit, user]["achieved"] += amount
             figures[unit, user]["collected"] += collected
         for unit, user, amount in self.env["spm.quota.line"]._read_group(
-            domain + [("state", "=", "confirmed"), ("user_id", "!=", False)],
+            self._target_domain(domain),
             ["business_unit_id", "user_id"],
             ["amount:sum"],
         ):
@@ -180,8 +272,15 @@ class SpmCreditDashboard(models.AbstractModel):
             by_unit[unit].append({"user_id": user.id, "name": user.name, **self._with_attainment(values)})
         teams = []
         for unit in units:
+            # Without a target there is no attainment: ranked after those with one, by achievement.
             members = sorted(
-                by_unit.get(unit, []), key=lambda m: (-m["attainment"], -m["achieved"], m["name"] or "")
+                by_unit.get(unit, []),
+                key=lambda m: (
+                    m["attainment"] is None,
+                    -(m["attainment"] or 0.0),
+                    -m["achieved"],
+                    m["name"] or "",
+                ),
             )
             for rank, member in enumerate(members, start=1):
                 member["rank"] = rank
@@ -238,8 +337,29 @@ class SpmCreditDashboard(models.AbstractModel):
             "target": values["target"],
             "achieved": values["achieved"],
             "collected": values["collected"],
-            "attainment": round(attainment_percent(values["achieved"], values["target"]), 1),
+            "attainment": self._percent(values["achieved"], values["target"]),
         }
+
+    @api.model
+    def _percent(self, achieved, target):
+        """Attainment rounded to a tenth, None without a target (shown "—")."""
+        percent = attainment_percent(achieved, target, no_target=None)
+        return None if percent is None else round(percent, 1)
+
+    @api.model
+    def _expected_by(self, today, date_from, per_month):
+        """The target expected by the end of ``today`` over a period from
+        ``date_from`` through today's month: the whole target of the months
+        before, and of today's month the share of its days elapsed (the
+        seasonality profile spreads a quota over months, not within one)."""
+        month_start = today.replace(day=1)
+        days = calendar.monthrange(today.year, today.month)[1]
+        before = self._sum_figures(
+            per_month[month] for month in list(per_month) if date_from <= month < month_start
+        )["target"]
+        current = Decimal(str(per_month[month_start]["target"])) * today.day / days
+        # The company's currency, read for its rounding only: no record rule to check.
+        return self.env.company.sudo().currency_id.round(float(Decimal(str(before)) + current))
 
     @api.model
     def _period_label(self, period, date_from, month_start):

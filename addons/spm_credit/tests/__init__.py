@@ -25,3 +25,5 @@ from . import test_credit_authority
 from . import test_seasonality_history
 from . import test_credit_engine_structure
 from . import test_attainment
+from . import test_dashboard_drilldown
+from . import test_dashboard_drilldown_tour

@@ -57,6 +57,6 @@ class TestAttainment(SpmAchievementCase):
         [pharma] = [team for team in teams if team["unit_id"] == self.unit_pharma.id]
         self.assertEqual(
             {m["user_id"]: m["attainment"] for m in pharma["members"]},
-            {u.id: v or 0.0 for u, v in expected.items()},
+            {u.id: v for u, v in expected.items()},
         )
         self.assertEqual(pharma["totals"]["attainment"], round(attainment_percent(200.0, 120.0), 1))

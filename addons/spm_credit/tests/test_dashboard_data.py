@@ -66,14 +66,14 @@ class TestDashboardData(SpmAchievementCase):
         self.assertEqual([team["unit_id"] for team in data["teams"]], [self.unit_pharma.id])
         team = data["teams"][0]
         ranking = [(m["rank"], m["user_id"], m["attainment"]) for m in team["members"]]
-        # B: 30 / 20 = 150 %, A: 50 / 100 = 50 %, C and D without target: 0 %, by achievement.
+        # B: 30 / 20 = 150 %, A: 50 / 100 = 50 %, C and D without target: no attainment, by achievement.
         self.assertEqual(
             ranking,
             [
                 (1, self.sales_b.id, 150.0),
                 (2, self.sales_a.id, 50.0),
-                (3, self.sales_d.id, 0.0),
-                (4, self.sales_c.id, 0.0),
+                (3, self.sales_d.id, None),
+                (4, self.sales_c.id, None),
             ],
         )
         self.assertEqual(

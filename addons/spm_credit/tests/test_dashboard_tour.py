@@ -101,3 +101,11 @@ class TestDashboardTour(HttpCase, SpmCreditCase):
         self.assertFalse(self.errors, self.errors)
         achieved = self.env["spm.credit.monthly"].search([("user_id", "=", self.sales_a.id)])
         self.assertAlmostEqual(sum(achieved.mapped("amount")), 175.0)
+        # The two rows the tour found in the list opened from the figure are its lines.
+        action = (
+            self.env["spm.credit.dashboard"]
+            .with_user(self.sales_a)
+            .get_figure_action("achieved", str(achieved[:1].month))
+        )
+        lines = self.env["spm.credit.line"].search(action["domain"])
+        self.assertEqual((len(lines), sum(lines.mapped("amount"))), (2, 175.0))

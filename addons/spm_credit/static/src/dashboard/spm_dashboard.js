@@ -10,6 +10,10 @@ import { Layout } from "@web/search/layout";
 // Credit changes often come in bursts (an invoice with many lines, a batch of
 // payments): wait for the burst to end before reloading the figures.
 export const REFRESH_DELAY = 300;
+// How long a figure that changed live stays highlighted.
+export const FLASH_DURATION = 1500;
+// The figures a cell of the dashboard shows, each opening the records it sums.
+const FIGURES = ["target", "achieved", "collected"];
 // Half circle of the gauge: radius 80, centre (100, 100).
 const GAUGE_LENGTH = Math.PI * 80;
 
@@ -27,7 +31,10 @@ export class SpmDashboard extends Component {
         this.trendCanvas = useRef("trendCanvas");
         this.chart = null;
         this.refreshTimeout = null;
+        this.flashTimeout = null;
         this.state = useState({
+            // Keys of the figures that changed at the last live refresh.
+            flashed: {},
             period: "month",
             userId: null,
             data: null,
@@ -62,6 +69,7 @@ export class SpmDashboard extends Component {
             this.busService.removeEventListener("disconnect", this.onDisconnect);
             this.busService.removeEventListener("connect", this.onConnect);
             clearTimeout(this.refreshTimeout);
+            clearTimeout(this.flashTimeout);
             this.chart?.destroy();
         });
 
@@ -102,27 +110,114 @@ export class SpmDashboard extends Component {
     get gauge() {
         const attainment = this.current.attainment || 0;
         const filled = (Math.min(Math.max(attainment, 0), 100) / 100) * GAUGE_LENGTH;
-        let color = "danger";
-        if (attainment >= 100) {
+        // Coloured by the pace expected by today: early in a month, a small
+        // share of the full target is no reason for red.
+        const pace = this.current.pace ?? this.current.attainment;
+        let color = "secondary";
+        if (pace >= 100) {
             color = "success";
-        } else if (attainment >= 70) {
+        } else if (pace >= 70) {
             color = "warning";
+        } else if (pace !== null && pace !== undefined) {
+            color = "danger";
         }
         return {
             dasharray: `${filled} ${GAUGE_LENGTH}`,
             color,
-            label: this.formatPercent(attainment),
+            label: this.formatPercent(this.current.attainment),
         };
     }
 
-    async load() {
+    get paceLabel() {
+        if (this.current.pace === null || this.current.pace === undefined) {
+            return "";
+        }
+        return _t("On pace: %(percent)s of the %(expected)s expected by today", {
+            percent: this.formatPercent(this.current.pace),
+            expected: this.formatAmount(this.current.expected),
+        });
+    }
+
+    /**
+     * @param {{live?: boolean}} [options] live: a refresh after a credit
+     *      change, whose changed figures are highlighted
+     */
+    async load({ live = false } = {}) {
         const data = await this.keepLast.add(
             this.orm.call("spm.credit.dashboard", "get_dashboard_data", [], {
                 period: this.state.period,
                 user_id: this.state.userId,
             })
         );
+        const before = live && this.data ? this.figureValues(this.data) : null;
         this.state.data = data;
+        if (before) {
+            const after = this.figureValues(data);
+            const changed = Object.keys(after).filter((key) => key in before && before[key] !== after[key]);
+            if (changed.length) {
+                this.flash(changed);
+            }
+        }
+    }
+
+    /**
+     * Every figure shown, by a key of its place on the dashboard.
+     *
+     * @returns {Object<string, number>}
+     */
+    figureValues(data) {
+        const values = {};
+        const add = (prefix, figures) => {
+            for (const figure of FIGURES) {
+                values[`${prefix}.${figure}`] = figures[figure];
+            }
+        };
+        for (const [period, figures] of Object.entries(data.performance)) {
+            add(`${data.user.id}.${period}`, figures);
+        }
+        for (const team of data.teams) {
+            for (const member of team.members) {
+                add(`${team.unit_id}.${member.user_id}`, member);
+            }
+            add(`${team.unit_id}.total`, team.totals);
+        }
+        return values;
+    }
+
+    flash(keys) {
+        clearTimeout(this.flashTimeout);
+        this.state.flashed = Object.fromEntries(keys.map((key) => [key, true]));
+        this.flashTimeout = setTimeout(() => (this.state.flashed = {}), FLASH_DURATION);
+    }
+
+    flashClass(key) {
+        return this.state.flashed[key] ? "o_spm_flash" : "";
+    }
+
+    /**
+     * Open the records a figure sums; the server builds their domain with
+     * the rule it computes the figure with.
+     */
+    async openFigure(figure, dateFrom, dateTo, { userId = this.data.user.id, unitId = false } = {}) {
+        const action = await this.orm.call("spm.credit.dashboard", "get_figure_action", [figure, dateFrom], {
+            date_to: dateTo,
+            user_id: userId,
+            unit_id: unitId,
+        });
+        await this.action.doAction(action);
+    }
+
+    openPeriodFigure(figure, periodKey) {
+        const figures = this.data.performance[periodKey];
+        return this.openFigure(figure, figures.date_from, figures.date_to);
+    }
+
+    openMemberFigure(figure, team, member) {
+        const figures = this.data.performance[this.state.period];
+        return this.openFigure(figure, figures.date_from, figures.date_to, {
+            userId: member.user_id,
+            unitId: team.unit_id,
+        });
     }
 
     /**
@@ -147,7 +242,7 @@ export class SpmDashboard extends Component {
 
     scheduleRefresh() {
         clearTimeout(this.refreshTimeout);
-        this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
+        this.refreshTimeout = setTimeout(() => this.load({ live: true }), REFRESH_DELAY);
     }
 
     async setPeriod(period) {
@@ -187,7 +282,11 @@ export class SpmDashboard extends Component {
     }
 
     formatPercent(value) {
-        return `${(value || 0).toFixed(1)} %`;
+        // Without a target there is no attainment.
+        if (value === null || value === undefined) {
+            return "—";
+        }
+        return `${value.toFixed(1)} %`;
     }
 
     progressWidth(value) {
@@ -244,6 +343,17 @@ export class SpmDashboard extends Component {
             },
             options: {
                 maintainAspectRatio: false,
+                // A bar (or the target's point) opens the records of its month.
+                onClick: (event, elements) => {
+                    const [element] = elements;
+                    if (element) {
+                        const month = trend[element.index].month;
+                        this.openFigure(FIGURES[element.datasetIndex], month, month);
+                    }
+                },
+                onHover: (event, elements) => {
+                    event.native.target.style.cursor = elements.length ? "pointer" : "default";
+                },
                 animation: false,
                 plugins: {
                     legend: { position: "bottom", labels: { usePointStyle: true } },
