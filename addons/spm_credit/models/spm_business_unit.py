@@ -19,3 +19,9 @@ class SpmBusinessUnit(models.Model):
         tracking=True,
         help="Credit salespersons on the company's own orders and invoices.",
     )
+    show_leaderboard = fields.Boolean(
+        "Salesperson Leaderboard",
+        default=True,
+        help="Salespersons of the unit see on their dashboard their rank and attainment "
+        "among the unit's salespersons (attainments only, no amounts).",
+    )

@@ -45,6 +45,9 @@ class SpmCreditDashboard(models.AbstractModel):
               administrators and accountants, every unit) with its
               salespersons ranked by attainment over ``period`` and the
               unit's totals; empty for salespersons
+            * ``leaderboard``: for the reader's own figures, each unit of theirs
+              that shows a leaderboard, with its salespersons' ``rank``,
+              ``name`` and ``attainment`` over ``period`` (no amounts)
             * ``user_ids``: every salesperson whose figures are shown, so that
               the client refreshes only on their credit changes
         """
@@ -184,6 +187,7 @@ class SpmCreditDashboard(models.AbstractModel):
                 "pace": self._percent(figures["achieved"], expected),
             }
         teams = self._team_figures(team_units, starts[period], month_start) if team_units else []
+        leaderboard = self._leaderboard(starts[period], month_start) if user == me else []
         draft_quotas = self._draft_quota_ids(user, team_units, year_start, months[-1])
         # The first read of a record fetches all its columns: ask for the few shown.
         self._fetch_names(user)
@@ -201,6 +205,7 @@ class SpmCreditDashboard(models.AbstractModel):
             "is_manager": bool(team_units),
             "draft_quota_ids": draft_quotas,
             "teams": teams,
+            "leaderboard": leaderboard,
             "user_ids": sorted(shown_users),
         }
 
@@ -293,6 +298,48 @@ class SpmCreditDashboard(models.AbstractModel):
                 }
             )
         return teams
+
+    @api.model
+    def _leaderboard(self, date_from, date_to):
+        """The reader's rank among the salespersons of each unit where they have
+        a target or credit between two month starts, in the units that show a
+        leaderboard: rank, name and attainment of each, no amounts.
+
+        The reader reads only their own figures; the unit's are read as
+        superuser, for the units the reader's own figures are in only."""
+        me = self.env.user
+        domain = self._figure_domain(date_from, date_to, user=me)
+        units = self.env["spm.business.unit"]
+        for (unit,) in self.env["spm.credit.monthly"]._read_group(domain, ["business_unit_id"]):
+            units |= unit
+        for (unit,) in self.env["spm.quota.line"]._read_group(
+            self._target_domain(domain), ["business_unit_id"]
+        ):
+            units |= unit
+        units = units.sudo().filtered("show_leaderboard")
+        if not units:
+            return []
+        boards = []
+        for team in self.sudo()._team_figures(units, date_from, date_to):
+            if any(member["user_id"] == me.id for member in team["members"]):
+                boards.append(
+                    {
+                        "unit_id": team["unit_id"],
+                        "name": team["name"],
+                        "size": len(team["members"]),
+                        "members": [
+                            {
+                                "user_id": member["user_id"],
+                                "name": member["name"],
+                                "rank": member["rank"],
+                                "attainment": member["attainment"],
+                                "is_me": member["user_id"] == me.id,
+                            }
+                            for member in team["members"]
+                        ],
+                    }
+                )
+        return boards
 
     @api.model
     def _draft_quota_ids(self, user, units, date_from, date_to):

@@ -21,3 +21,11 @@ class TestDashboardDrilldownTour(HttpCase, SpmAchievementCase):
             "achieved", str(self.this_month), user_id=self.sales_b.id, unit_id=self.unit_pharma.id
         )
         self.assertEqual(self.env["spm.credit.line"].search_count(action["domain"]), 1)
+
+    def test_salesperson_leaderboard(self):
+        self.start_tour(
+            "/odoo/action-spm_credit.spm_credit_dashboard_action",
+            "spm_credit_dashboard_leaderboard",
+            login="t_sales_a",
+            timeout=90,
+        )

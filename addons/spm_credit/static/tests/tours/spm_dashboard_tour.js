@@ -106,3 +106,28 @@ registry.category("web_tour.tours").add("spm_credit_dashboard_drilldown", {
         },
     ],
 });
+
+/**
+ * A salesperson's rank among the unit's salespersons
+ * (test_dashboard_drilldown_tour.py).
+ */
+registry.category("web_tour.tours").add("spm_credit_dashboard_leaderboard", {
+    url: "/odoo/action-spm_credit.spm_credit_dashboard_action",
+    steps: () => [
+        {
+            content: "A ranks second of four in Pharma, after B at 150 %",
+            trigger: ".o_spm_leaderboard .o_spm_leaderboard_me .o_spm_rank:contains(2)",
+            run() {
+                const rows = [...document.querySelectorAll(".o_spm_leaderboard .o_spm_leaderboard_row")];
+                const shown = rows.map((row) => row.querySelector(".o_spm_leaderboard_attainment").textContent.trim());
+                if (shown.join("|") !== "150.0 %|50.0 %|—|—") {
+                    throw new Error(`Unexpected leaderboard: ${shown.join(", ")}`);
+                }
+            },
+        },
+        {
+            content: "The salesperson's own performance is still the page's",
+            trigger: ".o_spm_dashboard .o_spm_achieved_month[data-value='50']",
+        },
+    ],
+});
