@@ -20,3 +20,27 @@ class TestSecondaryBillingTour(SpmPortalHttpCase):
             self._credit([("secondary_billing_id", "=", billing.id)]),
             {self.sales_a: 180.0, self.sales_b: 120.0, self.sales_c: 10.0},
         )
+        message = billing.with_user(self.manager_pharma).message_ids.filtered(
+            lambda m: m.message_type == "comment"
+        )
+        self.assertEqual(message.author_id, self.portal_a.partner_id)
+        self.assertEqual(message.body, "<p>Is the price of the second line right?</p>")
+
+
+@tagged("post_install", "-at_install")
+class TestSecondaryBillingPhoneTour(SpmPortalHttpCase):
+    """The portal at a phone's size, with touch, as Odoo's own mobile tests run."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def test_distributor_on_a_phone(self):
+        """The list shows status and total first, the form's line is a card:
+        nothing needed is off screen at 390 x 844."""
+        self._billing(number="PHONE-LIST")
+        self.start_tour("/my/secondary-sales", "spm_portal_phone_tour", login=self.portal_a.login)
+        billing = self.Billing.search(
+            [("distributor_id", "=", self.distributor_a.id), ("bill_number", "=", "PHONE-001")]
+        )
+        self.assertEqual(billing.state, "validated")
+        self.assertEqual(billing.line_ids.mapped("price_subtotal"), [200.0])

@@ -73,5 +73,19 @@ registry.category("web_tour.tours").add("spm_portal_billing_tour", {
             content: "It is the billing just entered, with its two lines",
             trigger: ".o_spm_billing_page:has(.o_spm_bill_number:contains(TOUR-001)):has(.o_spm_line + .o_spm_line)",
         },
+        {
+            content: "Write to the reviewer in the billing's messages",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit Is the price of the second line right?",
+        },
+        {
+            content: "Send the message",
+            trigger: "#chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The message is in the billing's thread",
+            trigger: "#chatterRoot:shadow .o-mail-Message:contains(Is the price of the second line right?)",
+        },
     ],
 });
