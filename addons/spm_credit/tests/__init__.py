@@ -27,4 +27,5 @@ from . import test_credit_engine_structure
 from . import test_attainment
 from . import test_dashboard_drilldown
 from . import test_dashboard_drilldown_tour
+from . import test_credit_preview
 from . import test_dashboard_leaderboard
