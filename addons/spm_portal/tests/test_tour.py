@@ -44,3 +44,16 @@ class TestSecondaryBillingPhoneTour(SpmPortalHttpCase):
         )
         self.assertEqual(billing.state, "validated")
         self.assertEqual(billing.line_ids.mapped("price_subtotal"), [200.0])
+
+
+@tagged("post_install", "-at_install")
+class TestSecondaryBillingWithdrawTour(SpmPortalHttpCase):
+    def test_withdraw_asks_for_confirmation(self):
+        """Withdraw asks first: kept submitted on Cancel, cancelled on Withdraw."""
+        self.unit_pharma.secondary_validation = "review"
+        billing = self._billing(number="WITHDRAW-1")
+        self.assertEqual(billing.state, "submitted")
+        self.start_tour(
+            f"/my/secondary-sales/{billing.id}", "spm_portal_withdraw_tour", login=self.portal_a.login
+        )
+        self.assertEqual(billing.state, "cancel")

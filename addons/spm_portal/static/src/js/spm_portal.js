@@ -2,6 +2,8 @@
 
 import publicWidget from "@web/legacy/js/public/public_widget";
 import { rpc } from "@web/core/network/rpc";
+import { _t } from "@web/core/l10n/translation";
+import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { PortalHomeCounters } from "@portal/js/portal";
 
 PortalHomeCounters.include({
@@ -143,12 +145,15 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
         status.classList.remove("d-none", "text-danger");
         if (maxSize && file.size > maxSize) {
             status.classList.add("text-danger");
-            status.textContent = `The file is too large (${(file.size / 1048576).toFixed(1)} MB): the limit is ${Math.round(maxSize / 1048576)} MB. Split it into smaller files.`;
+            status.textContent = _t(
+                "The file is too large (%(size)s MB): the limit is %(limit)s MB. Split it into smaller files.",
+                { size: (file.size / 1048576).toFixed(1), limit: Math.round(maxSize / 1048576) }
+            );
             return;
         }
         button.disabled = true;
         progress.classList.remove("d-none");
-        status.textContent = "Uploading…";
+        status.textContent = _t("Uploading…");
         const xhr = new XMLHttpRequest();
         xhr.open("POST", this.el.action);
         xhr.upload.addEventListener("progress", (event) => {
@@ -156,12 +161,12 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
                 const percent = Math.round((event.loaded / event.total) * 100);
                 bar.style.width = `${percent}%`;
                 progress.setAttribute("aria-valuenow", percent);
-                status.textContent = `Uploading… ${percent} %`;
+                status.textContent = _t("Uploading… %(percent)s %", { percent });
             }
         });
         xhr.upload.addEventListener("load", () => {
             bar.style.width = "100%";
-            status.textContent = "Checking every row of the file…";
+            status.textContent = _t("Checking every row of the file…");
         });
         xhr.addEventListener("load", () => {
             document.open();
@@ -172,8 +177,32 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
             button.disabled = false;
             progress.classList.add("d-none");
             status.classList.add("text-danger");
-            status.textContent = "The upload failed: check your connection and try again.";
+            status.textContent = _t("The upload failed: check your connection and try again.");
         });
         xhr.send(new FormData(this.el));
+    },
+});
+
+publicWidget.registry.SpmSecondaryBillingWithdraw = publicWidget.Widget.extend({
+    selector: ".o_spm_withdraw_form",
+    events: {
+        submit: "_onSubmit",
+    },
+
+    /**
+     * Withdrawing takes the billing out of its reviewer's hands: ask first.
+     */
+    _onSubmit(ev) {
+        ev.preventDefault();
+        this.call("dialog", "add", ConfirmationDialog, {
+            title: _t("Withdraw this billing?"),
+            body: _t(
+                "It will no longer wait for review and will be cancelled; you can correct it and submit it again."
+            ),
+            confirmLabel: _t("Withdraw"),
+            cancelLabel: _t("Keep it submitted"),
+            confirm: () => this.el.submit(),
+            cancel: () => {},
+        });
     },
 });
