@@ -17,7 +17,8 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors, group_rows, read_rows
 from ..tools.billing_checker import MAX_LINES as MAX_LINES_PER_BILLING
 from ..tools.billing_checker import number_digits, read_number
-from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH
+from ..tools.billing_columns import COLUMN_LABELS
+from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH, MAX_TEMPLATE_PRODUCTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_CSV = "spm_portal/data/spm_secondary_billing_template.csv"
@@ -592,10 +593,11 @@ class SpmDistributorPortal(CustomerPortal):
 
     @http.route(["/my/secondary-sales/template.xlsx"], type="http", auth="user", methods=["GET"])
     def portal_secondary_billing_template_xlsx(self, **kw):
-        self._spm_require_distributor()
+        distributor = self._spm_require_distributor()
         import csv
 
         import openpyxl
+        from openpyxl.styles import Font
 
         with file_open(TEMPLATE_CSV, "rb") as template:
             rows = list(csv.reader(io.StringIO(template.read().decode("utf-8"))))
@@ -603,7 +605,8 @@ class SpmDistributorPortal(CustomerPortal):
         sheet = workbook.active
         sheet.title = "Secondary sales"
         header = rows[0]
-        sheet.append(header)
+        # Readable headers: the upload reads them back as their columns (normalize_header).
+        sheet.append([COLUMN_LABELS[column] for column in header])
         for row in rows[1:]:
             typed = dict(zip(header, row, strict=False))
             typed["bill_date"] = fields.Date.to_date(typed["bill_date"])
@@ -612,8 +615,30 @@ class SpmDistributorPortal(CustomerPortal):
             sheet.append([typed[column] for column in header])
         for cell in sheet["B"][1:]:
             cell.number_format = "yyyy-mm-dd"
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 18
+        # The second sheet (never read by the upload) lists what the distributor may report.
+        products = workbook.create_sheet(_("Your products")[:31])  # a sheet title has at most 31 characters
+        products.append([_("Product (internal reference)"), _("Barcode"), _("Name"), _("Sales Price")])
+        for product in (
+            request.env["product.product"]
+            .sudo()
+            .search(
+                distributor._spm_reportable_products_domain(),
+                limit=MAX_TEMPLATE_PRODUCTS,
+                order="default_code, name, id",
+            )
+        ):
+            products.append(
+                [product.default_code or product.name, product.barcode or "", product.name, product.lst_price]
+            )
+            # Names are text, never formulas (openpyxl takes a text starting with "=" for one).
+            for cell in products[products.max_row][:3]:
+                cell.data_type = "s"
+        for worksheet in (sheet, products):
+            for cell in worksheet[1]:
+                cell.font = Font(bold=True)
+            worksheet.freeze_panes = "A2"
+            for column in worksheet.columns:
+                worksheet.column_dimensions[column[0].column_letter].width = 22
         output = io.BytesIO()
         workbook.save(output)
         return request.make_response(

@@ -21,3 +21,4 @@ from . import test_billing_dispute
 from . import test_empty_list_help
 from . import test_portal_chatter
 from . import test_portal_api_keys
+from . import test_billing_template

@@ -11,6 +11,17 @@ REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity
 # Columns of the bill, not of the line: given on any row of the bill, the same on each.
 HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
 LINE_COLUMNS = ("product", "quantity", "price_unit")
+# The headers of the XLSX template, readable and read back as their columns by normalize_header.
+COLUMN_LABELS = {
+    "bill_number": "Bill Number",
+    "bill_date": "Bill Date",
+    "retailer": "Retailer",
+    "product": "Product",
+    "quantity": "Quantity",
+    "price_unit": "Unit Price",
+    "type": "Type",
+    "currency": "Currency",
+}
 COLUMN_ALIASES = {
     "bill": "bill_number",
     "bill_no": "bill_number",

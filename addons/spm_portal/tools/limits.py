@@ -42,6 +42,7 @@ MAX_INTEGER_DIGITS = 15  # an integer with more digits is no quantity nor price
 MAX_ERRORS = 100  # errors listed in one answer; the others are counted
 MAX_PRODUCT_RESULTS = 50  # products answered by the portal's product search
 MAX_SEARCH_LENGTH = 100  # characters of a search term of the portal
+MAX_TEMPLATE_PRODUCTS = 5000  # products listed on the second sheet of the XLSX template
 
 # ------------------------------------------------------------ API keys of distributors
 MAX_API_KEYS = 20  # live keys of one portal user
