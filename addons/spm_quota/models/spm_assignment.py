@@ -230,6 +230,16 @@ class SpmAssignment(models.Model):
             day=day,
         )
 
+    def _end_before(self, day):
+        """Take these assignments out of force from ``day`` on, keeping what
+        was in force before it: those that have started end the day before,
+        those starting on ``day`` or later are archived (never in force)."""
+        starting_later = self.filtered(lambda a: a.date_from >= day)
+        (self - starting_later).filtered(lambda a: not a.date_to or a.date_to >= day).write(
+            {"date_to": day - timedelta(days=1)}
+        )
+        starting_later.write({"active": False})
+
     @api.model
     def _effective_splits(self, splits_in_force, unit):
         """The splits in force that share the credit of ``unit`` (empty: of a

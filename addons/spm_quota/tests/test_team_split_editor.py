@@ -1,4 +1,6 @@
-from odoo import Command
+from datetime import timedelta
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
@@ -76,22 +78,42 @@ class TestTeamSplitEditor(SpmTeamSplitCase):
             wizard.action_save()
         self.assertFalse(self._clinic_assignments())
 
-    def test_editor_loads_and_changes_the_split_in_force(self):
+    def test_editor_changes_the_split_from_today_keeping_history(self):
         old_a, old_b = self._assign_split(
             self.clinic, [(self.sales_a, 60.0), (self.sales_b, 40.0)], unit=self.unit_pharma
         )
+        today = fields.Date.context_today(old_a)
         editor = self._editor()
         self.assertEqual(len(editor.line_ids), 2)
         with editor.line_ids.edit(0) as line:
             line.share = 50.0
         editor.line_ids.remove(1)
-        # C takes B's place over the whole span of the split.
-        self._add(editor, self.sales_c, 50.0, date_from=old_a.date_from)
+        self._add(editor, self.sales_c, 50.0)
         editor.save().action_save()
-        self.assertEqual(old_a.share, 50.0)
-        self.assertFalse(old_b.active, "a removed salesperson is archived, not deleted")
-        current = self._clinic_assignments().filtered("active")
-        self.assertEqual(set(current.mapped("user_id")), {self.sales_a, self.sales_c})
+        yesterday = today - timedelta(days=1)
+        # What was in force before today is untouched: the credit given keeps its explanation.
+        self.assertEqual((old_a.share, old_a.date_to, old_a.active), (60.0, yesterday, True))
+        self.assertEqual((old_b.share, old_b.date_to, old_b.active), (40.0, yesterday, True))
+        Assignment = self.env["spm.assignment"]
+        in_force = self._clinic_assignments().filtered_domain(Assignment._in_force_domain(today))
+        self.assertEqual(
+            sorted((a.user_id.name, a.share, a.date_from) for a in in_force),
+            [("Ann Split", 50.0, today), ("Cid Split", 50.0, today)],
+        )
+        before = self._clinic_assignments().filtered_domain(Assignment._in_force_domain(yesterday))
+        self.assertEqual(before, old_a | old_b)
+
+    def test_editor_changes_a_future_split_in_place(self):
+        start = fields.Date.context_today(self.env.user) + timedelta(days=10)
+        future = self._assign_split(
+            self.clinic, [(self.sales_a, 100.0)], unit=self.unit_pharma, date_from=start
+        )
+        editor = self._editor()
+        with editor.line_ids.edit(0) as line:
+            line.user_id = self.sales_b
+        editor.save().action_save()
+        self.assertEqual((future.user_id, future.date_from, future.active), (self.sales_b, start, True))
+        self.assertEqual(self._clinic_assignments(), future, "nothing had started: changed in place")
 
     def test_manager_cannot_edit_another_units_split(self):
         wizard = (

@@ -1,5 +1,4 @@
 from collections import defaultdict
-from datetime import timedelta
 
 from markupsafe import escape
 
@@ -99,11 +98,9 @@ class SpmAssignmentReassign(models.TransientModel):
                         "date_to": date_to,
                     }
                 )
-        starting_later = moving.filtered(lambda a: a.date_from >= self.date)
         # The splits change in several writes: their shares are checked once, at the end.
         with trusted(self.env, DEFER_SHARE_CHECK):
-            (moving - starting_later).write({"date_to": self.date - timedelta(days=1)})
-            starting_later.write({"active": False})
+            moving._end_before(self.date)
             new = self.env["spm.assignment"].create(new_vals)
         self.env["spm.assignment"]._check_split_shares_of_partners(moving.partner_id)
         self._post_reassigned(moving | new)

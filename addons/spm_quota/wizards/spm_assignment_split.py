@@ -82,30 +82,41 @@ class SpmAssignmentSplit(models.TransientModel):
         )
 
     def action_save(self):
-        """Save the set: change, add and archive the account's assignments of
-        the unit, then check the splits once, as a set."""
+        """Save the set from today on: end, change, add or archive the account's
+        assignments of the unit, then check the splits once, as a set.
+
+        Assignments are date-effective: what was in force before today stays as
+        it was (credit already given keeps its explanation); a removed or
+        changed assignment that has started ends yesterday, and a changed one
+        goes on as a new assignment from today."""
         self.ensure_one()
         if len(self.line_ids) > MAX_SPLIT_LINES:
             raise UserError(_("A team split has at most %(count)s salespersons.", count=MAX_SPLIT_LINES))
         Assignment = self.env["spm.assignment"]
-        current = self._current_assignments(fields.Date.context_today(self))
+        today = fields.Date.context_today(self)
+        current = self._current_assignments(today)
         # Only the loaded assignments are changed: a line naming another one is a new row.
         editing = self.line_ids.filtered(lambda line: line.assignment_id in current)
         partner = self.partner_id.commercial_partner_id
+        new_vals = [line._assignment_vals() for line in self.line_ids - editing]
         # Each write alone would break the 100 % rule the set keeps: the check
         # is deferred to the end of the set, never skipped.
         with trusted(self.env, DEFER_SHARE_CHECK):
-            (current - editing.assignment_id).write({"active": False})
+            for assignment in current - editing.assignment_id:
+                assignment._end_before(today)
             for line in editing:
-                line.assignment_id.write(line._assignment_vals())
+                vals = line._assignment_vals()
+                if line._changes_terms():
+                    start = max(today, vals["date_from"])
+                    if line.assignment_id.date_from < start:
+                        line.assignment_id._end_before(start)
+                        new_vals.append({**vals, "date_from": start})
+                        continue
+                line.assignment_id.write(vals)
             Assignment.create(
                 [
-                    {
-                        **line._assignment_vals(),
-                        "partner_id": partner.id,
-                        "business_unit_id": self.business_unit_id.id,
-                    }
-                    for line in self.line_ids - editing
+                    {**vals, "partner_id": partner.id, "business_unit_id": self.business_unit_id.id}
+                    for vals in new_vals
                 ]
             )
         Assignment._check_split_shares_of_partners(partner)
@@ -132,6 +143,17 @@ class SpmAssignmentSplitLine(models.TransientModel):
     def _check_share(self):
         if any(line.kind == "split" and not 0 < line.share <= 100 for line in self):
             raise UserError(_("A team split's share is a percentage above 0 and up to 100."))
+
+    def _changes_terms(self):
+        """Whether the line changes who is credited or how much (not only the end date)."""
+        assignment = self.assignment_id
+        vals = self._assignment_vals()
+        return (
+            vals["user_id"] != assignment.user_id.id
+            or vals["kind"] != assignment.kind
+            or vals["share"] != assignment.share
+            or vals["date_from"] != assignment.date_from
+        )
 
     def _assignment_vals(self):
         return {
