@@ -45,15 +45,7 @@ class SaleOrder(models.Model):
         """
         lines = self.order_line._spm_creditable()
         descriptors = lines._spm_credit_descriptors()
-        units = (
-            self.env["spm.business.unit"]
-            .sudo()
-            ._resolve_business_units(
-                [d.product for d in descriptors],
-                [d.team for d in descriptors],
-                [d.company for d in descriptors],
-            )
-        )
+        units = self.env["spm.credit.engine"]._units_of(descriptors)
         credited = [
             (d, unit) for d, unit in zip(descriptors, units, strict=True) if unit and unit.credit_primary
         ]

@@ -70,6 +70,21 @@ class SpmCreditEngine(models.AbstractModel):
     # ------------------------------------------------------------ allocation
 
     @api.model
+    def _units_of(self, descriptors):
+        """The business unit of each credit descriptor, in order: spm_quota's
+        unit rule on its product, sales team and company (read as superuser:
+        the unit decides credit whoever's document it is)."""
+        return (
+            self.env["spm.business.unit"]
+            .sudo()
+            ._resolve_business_units(
+                [d.product for d in descriptors],
+                [d.team for d in descriptors],
+                [d.company for d in descriptors],
+            )
+        )
+
+    @api.model
     def _sync_credit(self, sources):
         """Bring the credit of ``sources`` in line with their documents' state.
 
@@ -95,15 +110,7 @@ class SpmCreditEngine(models.AbstractModel):
         if not sources or self._credit_disabled():
             return Line.browse()
         descriptors = sources._spm_credit_descriptors()
-        units = (
-            self.env["spm.business.unit"]
-            .sudo()
-            ._resolve_business_units(
-                [d.product for d in descriptors],
-                [d.team for d in descriptors],
-                [d.company for d in descriptors],
-            )
-        )
+        units = self._units_of(descriptors)
         targets = sources._spm_credit_targets(descriptors, units)
         keys = [
             (d.account.id, unit.id, d.date)
