@@ -85,6 +85,8 @@ export class SpmEarnings extends Component {
             // A refused amount is the server's clear message, never a traceback.
             if (error.data?.message) {
                 this.state.error = error.data.message;
+                // The live refreshes that follow read the earnings without it.
+                this.state.whatIf = 0;
                 return;
             }
             throw error;
@@ -148,6 +150,16 @@ export class SpmEarnings extends Component {
 
     formatAmount(value, currencyId = this.data?.currency_id) {
         return formatMonetary(value, { currencyId });
+    }
+
+    targetLabel(earning) {
+        return _t("of %(target)s", { target: this.formatAmount(earning.target, earning.currency_id) });
+    }
+
+    whatIfLabel(earning) {
+        return _t("With %(amount)s more:", {
+            amount: this.formatAmount(this.state.whatIf, earning.currency_id),
+        });
     }
 
     formatPercent(value) {
