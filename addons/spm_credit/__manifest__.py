@@ -31,6 +31,7 @@
     ],
     "assets": {
         "web.assets_backend": [
+            "spm_credit/static/src/credit_updates/*",
             "spm_credit/static/src/dashboard/*",
             "spm_credit/static/src/accountant/*",
         ],

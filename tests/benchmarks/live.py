@@ -20,7 +20,7 @@ from tests.browser import Browser
 from tests.odoo_server import OdooServer, odoo_bin_of_running_python
 
 DASHBOARD = "/odoo/action-spm_credit.spm_credit_dashboard_action"
-MODULE = "@spm_credit/dashboard/spm_dashboard"
+MODULE = "@spm_credit/credit_updates/credit_updates_hook"
 ACHIEVED = "document.querySelector('.o_spm_achieved_month')?.dataset.value"
 PASSWORD = "Bench-live-2026"  # noqa: S105 - a generated salesperson's, in the benchmark database only
 TIMEOUT = 10.0

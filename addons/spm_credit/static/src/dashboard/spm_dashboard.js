@@ -6,10 +6,8 @@ import { KeepLast } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { formatMonetary } from "@web/views/fields/formatters";
 import { Layout } from "@web/search/layout";
+import { useCreditUpdates } from "@spm_credit/credit_updates/credit_updates_hook";
 
-// Credit changes often come in bursts (an invoice with many lines, a batch of
-// payments): wait for the burst to end before reloading the figures.
-export const REFRESH_DELAY = 300;
 // How long a figure that changed live stays highlighted.
 export const FLASH_DURATION = 1500;
 // The figures a cell of the dashboard shows, each opening the records it sums.
@@ -25,12 +23,9 @@ export class SpmDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.busService = useService("bus_service");
-        this.companyService = useService("company");
         this.keepLast = new KeepLast();
         this.trendCanvas = useRef("trendCanvas");
         this.chart = null;
-        this.refreshTimeout = null;
         this.flashTimeout = null;
         this.state = useState({
             // Keys of the figures that changed at the last live refresh.
@@ -38,37 +33,21 @@ export class SpmDashboard extends Component {
             period: "month",
             userId: null,
             data: null,
-            // The worker may already have lost the server before the dashboard opened.
-            offline: this.busService.workerState === "DISCONNECTED",
+            offline: false,
         });
 
         onWillStart(async () => {
             await Promise.all([loadBundle("web.chartjs_lib"), this.load()]);
         });
 
-        // Every internal user's bus listens to the channels of their groups,
-        // where the credit engine announces whose figures changed.
-        this.onCreditUpdated = this.onCreditUpdated.bind(this);
-        this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
-        // After the server restarts or the network comes back, credit may have
-        // been booked while nobody listened: read the figures again.
-        this.onReconnect = () => {
-            this.state.offline = false;
-            this.scheduleRefresh();
-        };
-        this.busService.addEventListener("reconnect", this.onReconnect);
-        // While the bus is down the figures stop following: tell the user.
-        this.onDisconnect = () => (this.state.offline = true);
-        this.onConnect = () => (this.state.offline = false);
-        this.busService.addEventListener("disconnect", this.onDisconnect);
-        this.busService.addEventListener("connect", this.onConnect);
-        this.busService.start();
+        useCreditUpdates(this.state, {
+            concerns: (userIds) => {
+                const shown = new Set(this.data?.user_ids || []);
+                return userIds.some((id) => shown.has(id));
+            },
+            refresh: () => this.load({ live: true }),
+        });
         onWillUnmount(() => {
-            this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
-            this.busService.removeEventListener("reconnect", this.onReconnect);
-            this.busService.removeEventListener("disconnect", this.onDisconnect);
-            this.busService.removeEventListener("connect", this.onConnect);
-            clearTimeout(this.refreshTimeout);
             clearTimeout(this.flashTimeout);
             this.chart?.destroy();
         });
@@ -218,31 +197,6 @@ export class SpmDashboard extends Component {
             userId: member.user_id,
             unitId: team.unit_id,
         });
-    }
-
-    /**
-     * Reload when the credit of anybody shown on the dashboard changed.
-     *
-     * @param {{user_ids: number[], company_ids: number[]}} payload
-     */
-    onCreditUpdated(payload) {
-        if (!this.data) {
-            return;
-        }
-        const shown = new Set(this.data.user_ids);
-        if (!(payload?.user_ids || []).some((id) => shown.has(id))) {
-            return;
-        }
-        const companies = new Set(this.companyService.activeCompanyIds);
-        if (payload.company_ids?.length && !payload.company_ids.some((id) => companies.has(id))) {
-            return;
-        }
-        this.scheduleRefresh();
-    }
-
-    scheduleRefresh() {
-        clearTimeout(this.refreshTimeout);
-        this.refreshTimeout = setTimeout(() => this.load({ live: true }), REFRESH_DELAY);
     }
 
     async setPeriod(period) {

@@ -1,4 +1,4 @@
-import { Component, onWillStart, onWillUnmount, useState } from "@odoo/owl";
+import { Component, onWillStart, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { KeepLast } from "@web/core/utils/concurrency";
@@ -6,10 +6,8 @@ import { useService } from "@web/core/utils/hooks";
 import { formatMonetary } from "@web/views/fields/formatters";
 import { parseFloat } from "@web/views/fields/parsers";
 import { Layout } from "@web/search/layout";
+import { useCreditUpdates } from "@spm_credit/credit_updates/credit_updates_hook";
 
-// Credit changes come in bursts (an invoice of many lines): wait for the end
-// of one before reading the earnings again, as the credit dashboard does.
-export const REFRESH_DELAY = 300;
 // The server's bound of a what-if amount (MAX_AMOUNT of the plan versions).
 const MAX_WHAT_IF = 1e12;
 // Longer input is no amount anybody means.
@@ -26,10 +24,7 @@ export class SpmEarnings extends Component {
 
     setup() {
         this.orm = useService("orm");
-        this.busService = useService("bus_service");
-        this.companyService = useService("company");
         this.keepLast = new KeepLast();
-        this.refreshTimeout = null;
         this.whatIfMaxLength = WHAT_IF_MAX_LENGTH;
         this.state = useState({
             data: null,
@@ -37,32 +32,16 @@ export class SpmEarnings extends Component {
             whatIfInput: "",
             whatIf: 0,
             error: "",
-            offline: this.busService.workerState === "DISCONNECTED",
+            offline: false,
         });
 
         onWillStart(() => this.load());
 
-        // The credit engine announces on the salespersons' group channel whose
-        // credit changed (spm.credit.line._notify_credit_update).
-        this.onCreditUpdated = this.onCreditUpdated.bind(this);
-        this.busService.subscribe("spm_credit_updated", this.onCreditUpdated);
-        // Credit may have been booked while the bus was down.
-        this.onReconnect = () => {
-            this.state.offline = false;
-            this.scheduleRefresh();
-        };
-        this.onDisconnect = () => (this.state.offline = true);
-        this.onConnect = () => (this.state.offline = false);
-        this.busService.addEventListener("reconnect", this.onReconnect);
-        this.busService.addEventListener("disconnect", this.onDisconnect);
-        this.busService.addEventListener("connect", this.onConnect);
-        this.busService.start();
-        onWillUnmount(() => {
-            this.busService.unsubscribe("spm_credit_updated", this.onCreditUpdated);
-            this.busService.removeEventListener("reconnect", this.onReconnect);
-            this.busService.removeEventListener("disconnect", this.onDisconnect);
-            this.busService.removeEventListener("connect", this.onConnect);
-            clearTimeout(this.refreshTimeout);
+        // The credit engine announces whose credit changed
+        // (spm.credit.line._notify_credit_update): his own concerns him.
+        useCreditUpdates(this.state, {
+            concerns: (userIds) => userIds.includes(this.data?.user_id),
+            refresh: () => this.load(),
         });
     }
 
@@ -91,27 +70,6 @@ export class SpmEarnings extends Component {
             }
             throw error;
         }
-    }
-
-    /**
-     * Reload when the salesperson's own credit changed in a company shown.
-     *
-     * @param {{user_ids: number[], company_ids: number[]}} payload
-     */
-    onCreditUpdated(payload) {
-        if (!(payload?.user_ids || []).includes(this.data?.user_id)) {
-            return;
-        }
-        const companies = new Set(this.companyService.activeCompanyIds);
-        if (payload.company_ids?.length && !payload.company_ids.some((id) => companies.has(id))) {
-            return;
-        }
-        this.scheduleRefresh();
-    }
-
-    scheduleRefresh() {
-        clearTimeout(this.refreshTimeout);
-        this.refreshTimeout = setTimeout(() => this.load(), REFRESH_DELAY);
     }
 
     onWhatIfInput(ev) {
