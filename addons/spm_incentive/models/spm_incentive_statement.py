@@ -349,7 +349,7 @@ class SpmIncentiveStatement(models.Model):
         if not drafts:
             return
         self.env["spm.credit.line"].flush_model()
-        self.env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM spm_credit_line")
+        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier("spm_credit_line")))
         watermark = self.env.cr.fetchone()[0]
         with trusted(self.env, STATEMENT_FLAG):
             drafts.line_ids.unlink()
