@@ -592,15 +592,26 @@ class SpmSecondaryBilling(models.Model):
             return
         if not self.env.user.has_group("spm_quota.group_spm_manager"):
             raise AccessError(_("Only the business unit's manager can review secondary billings."))
-        for billing in self:
-            units = billing._spm_review_units() or billing._spm_line_units()
-            if not units or units.filtered(lambda u: u.manager_id != self.env.user):
-                raise AccessError(
-                    _(
-                        "%(billing)s concerns business units you do not manage: their managers review it.",
-                        billing=billing.display_name,
-                    )
+        foreign = self._spm_not_reviewable()
+        if foreign:
+            raise AccessError(
+                _(
+                    "%(billing)s concerns business units you do not manage: their managers review it.",
+                    billing=foreign[0].display_name,
                 )
+            )
+
+    def _spm_not_reviewable(self):
+        """The billings of these that a unit manager may not review: a unit that
+        reviews them (every unit of their lines if none does) is another's."""
+        if self.env.su or self.env.user.has_group("spm_quota.group_spm_admin"):
+            return self.browse()
+        foreign = self.browse()
+        for billing, line_units in self._spm_units_by_billing().items():
+            units = line_units.filtered(lambda u: u.secondary_validation == "review") or line_units
+            if not units or units.filtered(lambda u: u.manager_id != self.env.user):
+                foreign |= billing
+        return foreign
 
     # ------------------------------------------------------------ workflow
 
@@ -669,6 +680,35 @@ class SpmSecondaryBilling(models.Model):
         self._check_can_review()
         self.sudo()._validate()
         return True
+
+    def action_bulk_validate(self):
+        """Validate, from the list, the submitted billings of these that the user
+        reviews, and say what was done: those of other units' managers stay
+        waiting for their review, those not submitted are skipped."""
+        if not self.env.user.has_group("spm_quota.group_spm_manager"):
+            raise AccessError(_("Only the business unit's manager can review secondary billings."))
+        submitted = self.filtered(lambda b: b.state == "submitted")
+        others = submitted._spm_not_reviewable()
+        to_validate = submitted - others
+        if to_validate:
+            to_validate.sudo()._validate()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Secondary billings"),
+                "message": _(
+                    "%(validated)s validated, %(review)s left to the review of their units' managers, "
+                    "%(skipped)s skipped (not submitted).",
+                    validated=len(to_validate),
+                    review=len(others),
+                    skipped=len(self) - len(submitted),
+                ),
+                "type": "success" if to_validate else "warning",
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _validate(self, auto=False, **values):
         self._write_workflow(

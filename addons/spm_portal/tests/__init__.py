@@ -22,3 +22,4 @@ from . import test_empty_list_help
 from . import test_portal_chatter
 from . import test_portal_api_keys
 from . import test_billing_template
+from . import test_bulk_validate
