@@ -18,6 +18,7 @@ from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors
 from ..tools.billing_checker import MAX_LINES as MAX_LINES_PER_BILLING
 from ..tools.billing_checker import number_digits, read_number
 from ..tools.billing_columns import COLUMN_LABELS
+from ..tools.errors_csv import errors_csv
 from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH, MAX_TEMPLATE_PRODUCTS
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,6 +29,8 @@ BLANK_FORM_LINES = 2
 UNSEARCHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 # The largest id PostgreSQL stores: a larger number is no record's id.
 MAX_ID = 2**31 - 1
+# The session key of the last refused upload's errors, for their CSV download.
+UPLOAD_ERRORS_KEY = "spm_upload_errors"
 
 
 def _search_term(value):
@@ -565,6 +568,14 @@ class SpmDistributorPortal(CustomerPortal):
         if errors:
             # The page says how many problems there are and lists the first MAX_ERRORS.
             errors = bound_errors(request.env, errors)
+            # Kept for "Download the errors (CSV)": the same bounded list the page shows.
+            request.session[UPLOAD_ERRORS_KEY] = {
+                "distributor_id": distributor.id,
+                "errors": [
+                    [e.get("row"), e.get("column"), e.get("bill_number"), str(e.get("message") or "")]
+                    for e in errors
+                ],
+            }
             values = self._spm_upload_values(
                 distributor,
                 errors=[e for e in errors if e.get("code") != "more"],
@@ -574,9 +585,25 @@ class SpmDistributorPortal(CustomerPortal):
             response = request.render("spm_portal.portal_secondary_billing_upload", values)
             response.status_code = 400
             return response
+        request.session.pop(UPLOAD_ERRORS_KEY, None)
         created, existing = Billing._create_checked(prepared, "upload", submit=bool(submit))
         values = self._spm_upload_values(distributor, created=created, existing=existing, filename=filename)
         return request.render("spm_portal.portal_secondary_billing_upload", values)
+
+    @http.route(["/my/secondary-sales/upload/errors.csv"], type="http", auth="user", methods=["GET"])
+    def portal_secondary_billing_upload_errors_csv(self, **kw):
+        """The errors of the distributor's last refused upload, as the page listed them."""
+        distributor = self._spm_require_distributor()
+        kept = request.session.get(UPLOAD_ERRORS_KEY)
+        if not kept or kept.get("distributor_id") != distributor.id:
+            raise NotFound()
+        return request.make_response(
+            errors_csv(request.env, kept["errors"]),
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Disposition", content_disposition("upload_errors.csv")),
+            ],
+        )
 
     @http.route(["/my/secondary-sales/template.csv"], type="http", auth="user", methods=["GET"])
     def portal_secondary_billing_template_csv(self, **kw):
