@@ -25,6 +25,7 @@
         "wizards/spm_credit_report_wizard_views.xml",
         "views/spm_credit_menus.xml",
         "views/spm_credit_monthly_views.xml",
+        "views/spm_first_run_views.xml",
     ],
     "demo": [
         "demo/spm_credit_demo.xml",
@@ -34,6 +35,7 @@
             "spm_credit/static/src/credit_updates/*",
             "spm_credit/static/src/dashboard/*",
             "spm_credit/static/src/accountant/*",
+            "spm_credit/static/src/first_run/*",
         ],
         "web.assets_tests": [
             "spm_credit/static/tests/tours/*",

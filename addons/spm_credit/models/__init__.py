@@ -15,3 +15,4 @@ from . import account_move
 from . import account_move_line
 from . import account_partial_reconcile
 from . import spm_credit_dashboard
+from . import spm_first_run

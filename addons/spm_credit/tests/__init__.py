@@ -29,3 +29,5 @@ from . import test_dashboard_drilldown
 from . import test_dashboard_drilldown_tour
 from . import test_credit_preview
 from . import test_dashboard_leaderboard
+from . import test_first_run
+from . import test_first_run_tour
