@@ -24,3 +24,4 @@ from . import test_portal_api_keys
 from . import test_billing_template
 from . import test_bulk_validate
 from . import test_upload_errors_csv
+from . import test_upload_refused_tour

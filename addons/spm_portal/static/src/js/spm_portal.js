@@ -169,6 +169,12 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
             status.textContent = _t("Checking every row of the file…");
         });
         xhr.addEventListener("load", () => {
+            if (xhr.status === 400 && this._showRefusal(xhr.responseText)) {
+                button.disabled = false;
+                progress.classList.add("d-none");
+                status.classList.add("d-none");
+                return;
+            }
             document.open();
             document.write(xhr.responseText);
             document.close();
@@ -180,6 +186,28 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
             status.textContent = _t("The upload failed: check your connection and try again.");
         });
         xhr.send(new FormData(this.el));
+    },
+
+    /**
+     * Show the errors of a refused file above this form, which keeps the chosen
+     * file: it can be sent again as it is (once a missing product exists, say).
+     * Returns false when the answer is not the upload page.
+     */
+    _showRefusal(responseText) {
+        const answer = new DOMParser().parseFromString(responseText, "text/html");
+        const page = this.el.closest(".o_spm_upload_page");
+        const title = page && page.querySelector("h3");
+        const refusal = answer.querySelectorAll(
+            ".o_spm_upload_page .o_spm_errors, .o_spm_upload_page .o_spm_upload_refused"
+        );
+        if (!title || !refusal.length) {
+            return false;
+        }
+        page.querySelectorAll(".o_spm_errors, .o_spm_upload_refused, .o_spm_upload_done").forEach((el) =>
+            el.remove()
+        );
+        title.after(...refusal);
+        return true;
     },
 });
 
