@@ -128,6 +128,8 @@ class SpmSecondaryBilling(models.Model):
         [
             ("draft", "Draft"),
             ("submitted", "Submitted"),
+            # Validated but for a doubt (a possible duplicate, stock): its credit is held.
+            ("held", "Held"),
             ("validated", "Validated"),
             ("rejected", "Rejected"),
             ("cancel", "Cancelled"),
