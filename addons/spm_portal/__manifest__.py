@@ -11,8 +11,10 @@
     "data": [
         "security/spm_portal_security.xml",
         "security/ir.model.access.csv",
+        "security/spm_secondary_upload_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/spm_secondary_billing_views.xml",
         "views/spm_secondary_billing_line_views.xml",
         "views/res_partner_views.xml",

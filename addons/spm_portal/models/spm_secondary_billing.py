@@ -168,6 +168,9 @@ class SpmSecondaryBilling(models.Model):
         search="_search_business_unit_ids",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
+    upload_id = fields.Many2one(
+        "spm.secondary.upload", string="Upload", index="btree_not_null", readonly=True, copy=False
+    )
 
     _sql_constraints = [
         (
