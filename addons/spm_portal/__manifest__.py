@@ -12,8 +12,10 @@
         "security/spm_portal_security.xml",
         "security/ir.model.access.csv",
         "security/spm_secondary_upload_security.xml",
+        "security/spm_distributor_layout_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/spm_distributor_layout_data.xml",
         "data/ir_cron_data.xml",
         "views/spm_secondary_billing_views.xml",
         "views/spm_secondary_billing_line_views.xml",
@@ -24,6 +26,7 @@
         "wizards/spm_secondary_billing_reject_views.xml",
         "views/spm_portal_templates.xml",
         "views/spm_portal_menus.xml",
+        "views/spm_distributor_layout_views.xml",
     ],
     "demo": [
         "demo/spm_portal_demo.xml",

@@ -6,6 +6,7 @@ from . import spm_business_unit
 from . import spm_secondary_billing
 from . import spm_secondary_billing_line
 from . import spm_secondary_upload
+from . import spm_distributor_layout
 from . import spm_credit_line
 from . import spm_credit_engine
 from . import spm_credit_issue

@@ -25,3 +25,4 @@ from . import test_billing_template
 from . import test_bulk_validate
 from . import test_upload_errors_csv
 from . import test_upload_refused_tour
+from . import test_billing_export

@@ -91,10 +91,13 @@ class TestBillingFile(TransactionCase):
         error = self.assertOneError(data, "Formulas are not accepted")
         self.assertEqual((error["row"], error["column"]), (2, "retailer"))
 
-    def test_wrong_encoding(self):
+    def test_other_encodings(self):
         data = (HEADER + "A,2026-01-01,Caf\xe9,T-INS,1,2,sale\n").encode("latin-1")
-        self.assertOneError(data, "not encoded in UTF-8")
-        self.assertOneError((HEADER).encode("utf-16"), "UTF-16")
+        rows, errors = self.read_file(data)
+        self.assertFalse(errors)
+        self.assertEqual(rows[0]["retailer"], "Caf\xe9")
+        self.assertOneError((HEADER).encode("utf-16"), "no rows")
+        self.assertOneError(b"\xff\xfe" + HEADER.encode("utf-16-le") + b"\x00\xd8", "any common encoding")
 
     def test_binary_and_empty_files(self):
         self.assertOneError(b"", "empty")
@@ -102,7 +105,7 @@ class TestBillingFile(TransactionCase):
         self.assertOneError(HEADER.encode(), "no rows")
         self.assertOneError(b"%PDF-1.7\n...", "binary data")
         self.assertOneError(b"\x00\x01\x02binary" * 10, "binary data")
-        self.assertOneError(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel file")
+        self.assertOneError(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "cannot be read")
         self.assertOneError(b"PK\x03\x04not really a zip", "cannot be read")
 
     def test_zip_that_is_not_a_workbook(self):

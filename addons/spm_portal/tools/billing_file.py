@@ -18,6 +18,9 @@ import math
 import re
 import zipfile
 
+import chardet
+import xlrd
+
 from .billing_columns import COLUMNS, HEADER_COLUMNS, LINE_COLUMNS, REQUIRED_COLUMNS, normalize_header
 from .errors import ErrorList
 from .limits import (
@@ -41,10 +44,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
+LATIN_ENCODINGS = {"ascii", "iso-8859-1", "iso-8859-9", "iso-8859-15", "windows-1252", "windows-1254"}
+
 MAGICS = (
     (b"PK\x03\x04", "xlsx"),
-    (b"\xff\xfe", "utf16"),
-    (b"\xfe\xff", "utf16"),
+    (b"\xff\xfe", "csv"),
+    (b"\xfe\xff", "csv"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "xls"),
     (b"%PDF", "binary"),
     (b"\x89PNG", "binary"),
@@ -62,7 +67,8 @@ def _error(row, column, message):
 
 
 def detect_format(data):
-    """'xlsx', 'csv', 'xls', 'utf16', 'binary' or 'empty', from the content only."""
+    """'xlsx', 'csv', 'xls', 'binary' or 'empty', from the content only (a CSV file
+    in UTF-16 starts with its byte order mark)."""
     if not data or not data.strip():
         return "empty"
     for magic, kind in MAGICS:
@@ -79,14 +85,6 @@ def _format_errors(env):
     _ = env._
     return {
         "empty": _("The file is empty."),
-        "xls": _(
-            "This is an old Excel file (.xls). Save it as an Excel Workbook (.xlsx) or as CSV UTF-8, "
-            "then upload it again."
-        ),
-        "utf16": _(
-            "The file is encoded in UTF-16. Save it as CSV UTF-8 (in Excel: File > Save As > "
-            "CSV UTF-8), then upload it again."
-        ),
         "binary": _(
             "The file contains binary data: it is neither a CSV nor an Excel (.xlsx) file. "
             "Download the template from this page and fill it in."
@@ -122,20 +120,30 @@ def read_rows(env, data, max_rows=MAX_ROWS, max_size=MAX_FILE_SIZE):
                 ),
             )
         ]
-    kind = detect_format(data)
-    if kind not in ("xlsx", "csv"):
-        return [], [_error(None, None, _format_errors(env)[kind])]
-    if kind == "xlsx":
-        problem = _check_archive(env, data)
-        if problem:
-            return [], [_error(None, None, problem)]
-        records = _xlsx_records(env, data)
-    else:
-        records = _csv_records(env, data)
+    records, error = open_records(env, data)
+    if error:
+        return [], [error]
     try:
         return _table_rows(env, records, max_rows)
     except FileError as error:
         return [], [error.error]
+
+
+def open_records(env, data):
+    """The records of a file within its size bound, as ``(records, error)``:
+    ``records`` yields ``(row number, values)`` (and raises :class:`FileError`),
+    ``error`` is the one error of a file that cannot be read at all."""
+    kind = detect_format(data)
+    if kind == "xlsx":
+        problem = _check_archive(env, data)
+        if problem:
+            return None, _error(None, None, problem)
+        return _xlsx_records(env, data), None
+    if kind == "xls":
+        return _xls_records(env, data), None
+    if kind == "csv":
+        return _csv_records(env, data), None
+    return None, _error(None, None, _format_errors(env)[kind])
 
 
 class FileError(Exception):
@@ -176,27 +184,53 @@ def _csv_lines(env, text):
         yield line
 
 
+def _decode(env, data):
+    """The text of a CSV file in the encoding it was saved in: its byte order mark's,
+    else UTF-8, else what chardet reads around the first byte UTF-8 refuses when it
+    is sure of it, else cp1252 (the exports of Windows software), else latin-1."""
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                raise FileError(None, _unreadable_text(env)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A sample of bounded size: chardet's cost grows with what it reads.
+        sample = data[max(0, exc.start - 4096) : exc.start + 4096]
+    guess = chardet.detect(sample)
+    guessed = (guess.get("encoding") or "").lower()
+    # Short samples of Western text get guessed as any Latin code page: cp1252 reads them right.
+    if (guess.get("confidence") or 0) < 0.9 or guessed in LATIN_ENCODINGS:
+        guessed = ""
+    for codec in filter(None, (guessed, "cp1252", "latin-1")):
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    raise FileError(None, _unreadable_text(env))  # latin-1 decodes any bytes: never reached
+
+
+def _unreadable_text(env):
+    return env._(
+        "The text of the file cannot be read in any common encoding. Save it as CSV UTF-8 (in Excel: "
+        "File > Save As > CSV UTF-8), then upload it again."
+    )
+
+
+def _sniff_delimiter(text):
+    """The delimiter the first lines use most (title rows above the header may have none)."""
+    head = text.lstrip("\r\n")[: MAX_CSV_LINE_LENGTH * 4].split("\n", 20)[:20]
+    counts = {sep: sum(line.count(sep) for line in head) for sep in (",", ";", "\t", "|")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
 def _csv_records(env, data):
     """The records of a CSV file, as ``(row number, values)``."""
     _ = env._
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise FileError(
-            line,
-            _(
-                "The file is not encoded in UTF-8 (first unreadable character on line %(line)s). "
-                "Save it as CSV UTF-8 (in Excel: File > Save As > CSV UTF-8; in LibreOffice: "
-                "character set Unicode (UTF-8)), then upload it again.",
-                line=line,
-            ),
-        ) from None
-    first_line = text.lstrip("\r\n").split("\n", 1)[0][:MAX_CSV_LINE_LENGTH]
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t", "|")}
-    delimiter = max(counts, key=counts.get) if any(counts.values()) else ","
+    text = _decode(env, data)
+    delimiter = _sniff_delimiter(text)
     reader = csv.reader(_csv_lines(env, text), delimiter=delimiter, strict=True)
     number = 0
     try:
@@ -270,6 +304,44 @@ def _xlsx_records(env, data):
     except Exception:  # any corrupt or hostile workbook is the user's error, never a server error
         _logger.info("Unreadable XLSX upload", exc_info=True)
         raise FileError(None, _unreadable(env)) from None
+
+
+def _xls_value(book, cell):
+    """A cell of an old Excel workbook as the XLSX reader gives it."""
+    if cell.ctype == xlrd.XL_CELL_TEXT:
+        return cell.value[: MAX_CELL_LENGTH + 1]
+    if cell.ctype == xlrd.XL_CELL_NUMBER:
+        return cell.value
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode)
+        except (ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return cell.value
+    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(cell.value)
+    return None  # empty, blank and error cells
+
+
+def _xls_records(env, data):
+    """The records of the first sheet of an old Excel workbook (.xls), as ``(row number, values)``.
+
+    xlrd reads the whole file, which the size bound keeps small (an .xls sheet has
+    at most 65,536 rows of 256 columns); a formula cell is read as its last result,
+    and text cells are checked as any other."""
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
+        sheet = book.sheet_by_index(0)
+    except Exception:  # any corrupt or hostile workbook is the user's error, never a server error
+        _logger.info("Unreadable XLS upload", exc_info=True)
+        raise FileError(None, _unreadable(env)) from None
+    for index in range(sheet.nrows):
+        values = [_xls_value(book, cell) for cell in sheet.row(index)[: MAX_XLSX_CELLS_PER_ROW + 1]]
+        while values and _is_blank(values[-1]):
+            values.pop()
+        if len(values) > MAX_COLUMNS:
+            raise _too_many_columns(env, index + 1)
+        if values:
+            yield index + 1, values
 
 
 def _is_blank(value):
@@ -445,6 +517,8 @@ def group_rows(env, rows):
                 "bill_number": number,
                 "lines": [],
                 **{column: row.get(column) for column in HEADER_COLUMNS},
+                # An export's retailer tax id (GSTIN, VAT) and city, for the retailer's match.
+                **{key: row[key] for key in ("retailer_vat", "retailer_city") if key in row},
             }
         else:
             for column in HEADER_COLUMNS:
