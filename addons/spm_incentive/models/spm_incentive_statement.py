@@ -80,8 +80,14 @@ class SpmIncentiveStatement(models.Model):
     amount_payable = fields.Monetary(readonly=True)
     credit_watermark = fields.Integer(
         readonly=True,
-        help="The last credit line the figures were computed from: later reversals are clawed back.",
+        help="The last credit line of the statement's own transaction that the figures were computed "
+        "from: later reversals are clawed back.",
     )
+    # What the figures saw: the database snapshot they were read in and that
+    # transaction's id. Credit committed after it (even under a lower line id,
+    # by a transaction still running then) is clawed back, never missed.
+    credit_snapshot = fields.Char(readonly=True, copy=False)
+    credit_xact = fields.Char(readonly=True, copy=False)
     computed_at = fields.Datetime(readonly=True)
     manager_approved_uid = fields.Many2one("res.users", string="Approved by Manager", readonly=True)
     manager_approved_date = fields.Datetime(readonly=True)
@@ -111,6 +117,17 @@ class SpmIncentiveStatement(models.Model):
                 start=statement.period_start or "",
                 end=statement.period_end or "",
             )
+
+    def init(self):
+        # The transaction that inserted each credit line, for the clawback's
+        # "committed after the statement's snapshot" (see ``_clawbacks``): set
+        # by the database on every insert, whichever path inserts the line.
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE spm_credit_line ADD COLUMN IF NOT EXISTS spm_xact xid8 "
+                "NOT NULL DEFAULT pg_current_xact_id()"
+            )
+        )
 
     # ------------------------------------------------------------ protection
 
@@ -349,8 +366,15 @@ class SpmIncentiveStatement(models.Model):
         if not drafts:
             return
         self.env["spm.credit.line"].flush_model()
-        self.env.cr.execute(SQL("SELECT COALESCE(MAX(id), 0) FROM %s", SQL.identifier("spm_credit_line")))
-        watermark = self.env.cr.fetchone()[0]
+        # In Odoo's repeatable-read transaction the snapshot is the one every
+        # read of the figures below uses.
+        self.env.cr.execute(
+            SQL(
+                "SELECT COALESCE(MAX(id), 0), pg_current_snapshot()::text, pg_current_xact_id()::text FROM %s",
+                SQL.identifier("spm_credit_line"),
+            )
+        )
+        watermark, snapshot, xact = self.env.cr.fetchone()
         with trusted(self.env, STATEMENT_FLAG):
             drafts.line_ids.unlink()
         clawbacks = drafts._clawbacks()
@@ -375,7 +399,15 @@ class SpmIncentiveStatement(models.Model):
         with trusted(self.env, STATEMENT_FLAG):
             self.env["spm.incentive.statement.line"].create(line_vals)
             for statement, vals in totals.items():
-                statement.write(dict(vals, credit_watermark=watermark, computed_at=now))
+                statement.write(
+                    dict(
+                        vals,
+                        credit_watermark=watermark,
+                        credit_snapshot=snapshot,
+                        credit_xact=xact,
+                        computed_at=now,
+                    )
+                )
 
     def _figures(self, earning, bonuses, clawbacks):
         """The totals and the line values of the statement from its
@@ -487,11 +519,16 @@ class SpmIncentiveStatement(models.Model):
                 """
                 SELECT p.statement_id, l.id, l.amount::text, COALESCE(l.amount_collected, 0)::text,
                        l.reversed_line_id, l.reason, l.origin, pt.categ_id, l.basis = 'secondary'
-                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[], %s::int[])
-                       AS p(statement_id, user_id, unit_id, date_from, date_to, watermark)
+                  FROM unnest(%s::int[], %s::int[], %s::int[], %s::date[], %s::date[], %s::int[],
+                              %s::text[], %s::text[])
+                       AS p(statement_id, user_id, unit_id, date_from, date_to, watermark, snap, xact)
                   JOIN spm_credit_line l
                     ON l.user_id = p.user_id AND l.business_unit_id = p.unit_id
-                   AND l.date BETWEEN p.date_from AND p.date_to AND l.id > p.watermark
+                   AND l.date BETWEEN p.date_from AND p.date_to
+                   -- After the figures: later in the statement's own transaction,
+                   -- or committed by a transaction its snapshot did not see.
+                   AND CASE WHEN p.snap IS NULL OR l.spm_xact = p.xact::xid8 THEN l.id > p.watermark
+                            ELSE NOT pg_visible_in_snapshot(l.spm_xact, p.snap::pg_snapshot) END
                   LEFT JOIN product_product pp ON pp.id = l.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
                  WHERE l.amount < 0
@@ -505,6 +542,8 @@ class SpmIncentiveStatement(models.Model):
                 [a.period_start for a in approved],
                 [a.period_end for a in approved],
                 [a.credit_watermark for a in approved],
+                [a.credit_snapshot for a in approved],
+                [a.credit_xact for a in approved],
             )
         )
         rows = self.env.cr.fetchall()
