@@ -370,7 +370,8 @@ class SpmIncentiveStatement(models.Model):
         # read of the figures below uses.
         self.env.cr.execute(
             SQL(
-                "SELECT COALESCE(MAX(id), 0), pg_current_snapshot()::text, pg_current_xact_id()::text FROM %s",
+                "SELECT COALESCE(MAX(id), 0), pg_current_snapshot()::text, pg_current_xact_id()::text "
+                "FROM %s",
                 SQL.identifier("spm_credit_line"),
             )
         )

@@ -42,7 +42,8 @@ class TestClawbackSnapshot(SpmIncentiveCase):
         )
         self.env.cr.execute(
             SQL(
-                "UPDATE spm_incentive_statement SET credit_watermark = %s, credit_snapshot = %s WHERE id = %s",
+                "UPDATE spm_incentive_statement SET credit_watermark = %s, credit_snapshot = %s "
+                "WHERE id = %s",
                 lost.id + 1,
                 f"{other}:{int(q4.credit_xact) + 1}:{other}",
                 q4.id,
