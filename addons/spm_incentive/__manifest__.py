@@ -21,6 +21,7 @@
         "wizards/spm_incentive_generate_views.xml",
         "wizards/spm_incentive_payroll_export_views.xml",
         "report/spm_incentive_statement_report.xml",
+        "data/mail_template_data.xml",
         "views/spm_incentive_menus.xml",
     ],
     "assets": {

@@ -76,8 +76,18 @@ class SpmIncentiveStatement(models.Model):
     capped = fields.Boolean(readonly=True)
     plan_amount = fields.Monetary("Plan Earnings", readonly=True)
     spif_amount = fields.Monetary("SPIFs", readonly=True)
-    carried_amount = fields.Monetary("Clawbacks Carried", readonly=True)
-    amount_payable = fields.Monetary(readonly=True)
+    carried_amount = fields.Monetary(
+        "Clawbacks Carried",
+        readonly=True,
+        help="Credit lost after earlier statements were approved, and the negative balance they carried.",
+    )
+    amount_payable = fields.Monetary(readonly=True, help="Never negative: see Balance Carried Forward.")
+    balance_forward = fields.Monetary(
+        "Balance Carried Forward",
+        readonly=True,
+        help="What the clawbacks took beyond this statement's earnings: nothing is paid, and the rest "
+        "is deducted from the salesperson's next statement of the plan.",
+    )
     credit_watermark = fields.Integer(
         readonly=True,
         help="The last credit line of the statement's own transaction that the figures were computed "
@@ -308,6 +318,31 @@ class SpmIncentiveStatement(models.Model):
             "domain": [("id", "in", bills.ids)],
         }
 
+    def action_send_statement(self):
+        """Open the email composer with the PDF statement for the salesperson
+        (the unit manager or finance, once the manager approved it)."""
+        self.check_access("read")
+        if not (self._is_unit_manager() or self._is_finance()):
+            raise AccessError(_("Only the unit's manager or finance send a statement."))
+        if self.filtered(lambda s: s.state == "draft"):
+            raise UserError(_("A draft statement may still change: approve it before sending it."))
+        template = self.env.ref("spm_incentive.mail_template_incentive_statement", raise_if_not_found=False)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id if template else False,
+                "default_composition_mode": "comment" if len(self) == 1 else "mass_mail",
+                "default_email_layout_xmlid": "mail.mail_notification_light",
+                "force_email": True,
+            },
+        }
+
     def action_view_credit_lines(self):
         """The credit lines behind the statement's figures."""
         self.ensure_one()
@@ -472,22 +507,57 @@ class SpmIncentiveStatement(models.Model):
         carried = 0.0
         for clawback in clawbacks:
             carried += clawback["amount"]
-            lines.append(dict(clawback, kind="clawback", business_unit_id=self.business_unit_id.id))
+            lines.append(dict({"kind": "clawback"}, **clawback, business_unit_id=self.business_unit_id.id))
         spif_amount, carried = currency.round(spif_amount), currency.round(carried)
+        total = currency.round(plan_amount + spif_amount + carried)
+        # A statement never asks the salesperson to pay back: what is left
+        # negative waits for the next statement of the plan.
         vals.update(
             plan_amount=plan_amount,
             spif_amount=spif_amount,
             carried_amount=carried,
-            amount_payable=currency.round(plan_amount + spif_amount + carried),
+            amount_payable=max(total, 0.0),
+            balance_forward=min(total, 0.0),
         )
         return vals, lines
+
+    def _balances_carried(self, following_of):
+        """{draft statement: [balance line values]}: the negative balance of
+        each approved statement of ``following_of`` ({approved: the draft
+        after it}) not yet carried into another statement."""
+        result = defaultdict(list)
+        owing = [a for a in following_of if a.balance_forward < 0]
+        if not owing:
+            return result
+        carried = set(
+            self.env["spm.incentive.statement.line"]
+            .search([("kind", "=", "balance"), ("origin_statement_id", "in", [a.id for a in owing])])
+            .origin_statement_id.ids
+        )
+        for approved in owing:
+            if approved.id in carried:
+                continue
+            result[following_of[approved]].append(
+                {
+                    "kind": "balance",
+                    "amount": approved.balance_forward,
+                    "origin_statement_id": approved.id,
+                    "reason": _(
+                        "Balance of the statement of %(period)s: its clawbacks exceeded its earnings.",
+                        period=format_date(self.env, approved.period_start),
+                    ),
+                }
+            )
+        return result
 
     def _clawbacks(self):
         """{draft statement: [clawback line values]}: the credit lost (negative
         credit lines) after an approved statement of the same salesperson and
         plan was computed, at that statement's effective rate, carried into
         the salesperson's next open statement of the plan (the earliest draft
-        after it). One query for the candidates, one for the credit lines."""
+        after it), with the negative balances of approved statements. One
+        query for the candidates, one for the balances, one for the credit
+        lines."""
         if not self:
             return {}
         pairs = {(s.user_id.id, s.plan_id.id) for s in self}
@@ -498,8 +568,8 @@ class SpmIncentiveStatement(models.Model):
         drafts_of = defaultdict(list)  # (user, plan): its drafts by period
         for statement in candidates.filtered(lambda s: s.state == "draft"):
             drafts_of[statement.user_id.id, statement.plan_id.id].append(statement)
-        target_of = {}
-        for approved in candidates.filtered(lambda s: s.state != "draft" and s.measure > 0 and s.plan_amount):
+        following_of = {}
+        for approved in candidates.filtered(lambda s: s.state != "draft"):
             following = next(
                 (
                     draft
@@ -509,9 +579,11 @@ class SpmIncentiveStatement(models.Model):
                 None,
             )
             if following is not None and following in self:
-                target_of[approved] = following
+                following_of[approved] = following
+        result = self._balances_carried(following_of)
+        target_of = {a: draft for a, draft in following_of.items() if a.measure > 0 and a.plan_amount}
         if not target_of:
-            return {}
+            return result
         approved = self.browse([a.id for a in target_of])
         self.env["spm.credit.line"].flush_model()
         self.env["spm.incentive.statement.line"].flush_model()
@@ -549,7 +621,6 @@ class SpmIncentiveStatement(models.Model):
         )
         rows = self.env.cr.fetchall()
         categ_paths = self.env["spm.incentive.plan.assignment"]._categ_paths({r[7] for r in rows if r[7]})
-        result = defaultdict(list)
         for statement_id, line_id, amount, collected, original_id, reason, origin, categ, secondary in rows:
             source = self.browse(statement_id)
             version = source.version_id

@@ -8,9 +8,10 @@ from .spm_incentive_statement import STATEMENT_FLAG, credit_lines_action
 
 
 class SpmIncentiveStatementLine(models.Model):
-    """A figure of a statement: the measure of a month, a SPIF, or a clawback
-    of credit lost after an earlier statement was approved. Each one opens
-    the credit lines behind it."""
+    """A figure of a statement: the measure of a month, a SPIF, a clawback
+    of credit lost after an earlier statement was approved, or the negative
+    balance an earlier statement could not pay. Each one opens the credit
+    lines behind it."""
 
     _name = "spm.incentive.statement.line"
     _description = "SPM Incentive Statement Line"
@@ -19,7 +20,9 @@ class SpmIncentiveStatementLine(models.Model):
     statement_id = fields.Many2one("spm.incentive.statement", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(compute="_compute_sequence", store=True)
     kind = fields.Selection(
-        [("month", "Month"), ("spif", "SPIF"), ("clawback", "Clawback")], required=True, readonly=True
+        [("month", "Month"), ("spif", "SPIF"), ("clawback", "Clawback"), ("balance", "Balance Carried")],
+        required=True,
+        readonly=True,
     )
     user_id = fields.Many2one(related="statement_id.user_id", store=True, index=True)
     company_id = fields.Many2one(related="statement_id.company_id", store=True, index=True)
@@ -47,7 +50,7 @@ class SpmIncentiveStatementLine(models.Model):
 
     @api.depends("kind")
     def _compute_sequence(self):
-        order = {"month": 10, "spif": 20, "clawback": 30}
+        order = {"month": 10, "spif": 20, "clawback": 30, "balance": 40}
         for line in self:
             line.sequence = order.get(line.kind, 0)
 

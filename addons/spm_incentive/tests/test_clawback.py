@@ -37,15 +37,32 @@ class TestClawback(SpmIncentiveCase):
         self.assertEqual(clawback.origin_statement_id, q4)
         self.assertIn(self.order.name, clawback[0].reason)
         self.assertEqual(q1.carried_amount, -16.0)
-        self.assertEqual(q1.amount_payable, -16.0)
+        # Nothing earned in Q1: nothing paid, the rest waits for the next statement.
+        self.assertEqual(q1.amount_payable, 0.0)
+        self.assertEqual(q1.balance_forward, -16.0)
         # Recomputed, carried once; the approved statement unchanged.
         q1.action_recompute()
         self.assertEqual(q1.carried_amount, -16.0)
         self.assertEqual(q4.amount_payable, 16.0)
-        # Once carried, never carried again into a later statement.
+        # Once carried, never carried again into a later statement: Q2 gets
+        # Q1's balance, not the clawback again, and pays what is left.
         q1.with_user(self.manager_pharma).action_approve_manager()
+        self._quota(self.sales_a, self.unit_pharma, {"2027-04-01": 100, "2027-05-01": 100, "2027-06-01": 100})
+        self._adjust(self.sales_a, self.unit_pharma, "2027-04-10", 1000.0)
         q2 = self._generate("2027-04-15")
         self.assertFalse(q2.line_ids.filtered(lambda line: line.kind == "clawback"))
+        balance = q2.line_ids.filtered(lambda line: line.kind == "balance")
+        self.assertEqual(balance.origin_statement_id, q1)
+        self.assertEqual(balance.amount, -16.0)
+        # 2 % of 300 + 5 % of 700 = 41, less the 16 carried
+        self.assertEqual(q2.plan_amount, 41.0)
+        self.assertEqual(q2.amount_payable, 25.0)
+        self.assertEqual(q2.balance_forward, 0.0)
+        q2.action_recompute()
+        self.assertEqual(len(q2.line_ids.filtered(lambda line: line.kind == "balance")), 1)
+        q2.with_user(self.manager_pharma).action_approve_manager()
+        q3 = self._generate("2027-07-15")
+        self.assertFalse(q3.line_ids.filtered(lambda line: line.kind in ("balance", "clawback")))
 
     def test_draft_statement_recomputes_instead(self):
         q4 = self._generate("2026-12-01")
