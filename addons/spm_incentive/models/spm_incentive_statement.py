@@ -276,10 +276,22 @@ class SpmIncentiveStatement(models.Model):
             raise AccessError(_("Only accountants bill the agents' payouts."))
         self.check_access("read")
         statements = self.filtered(
-            lambda s: s.state == "finance_approved" and s.vendor_partner_id and not s.vendor_bill_id
+            lambda s: s.state == "finance_approved"
+            and s.vendor_partner_id
+            and not s.vendor_bill_id
+            and s.amount_payable > 0
         )
         if not statements:
             raise UserError(_("No statement of an agent approved by finance is waiting for a bill."))
+        # The bill is accounting's document: whoever drafts it must be able to
+        # review and post it (Invoicing's Billing right), not only approve pay.
+        if not self.env["account.move"].has_access("create"):
+            raise AccessError(
+                _(
+                    "Drafting the agents' vendor bills needs the Invoicing right \"Billing\" as well: "
+                    "ask your administrator, or let a colleague with it create the bills."
+                )
+            )
         groups = defaultdict(self.browse)
         for statement in statements:
             groups[statement.vendor_partner_id, statement.company_id, statement.period_start] |= statement

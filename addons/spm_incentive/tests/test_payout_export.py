@@ -82,6 +82,13 @@ class TestPayoutExport(SpmIncentiveCase):
         self.statements.with_user(self.accountant).action_approve_finance()
         with self.assertRaises(AccessError):
             self.statement_b.with_user(self.manager_pharma).action_create_vendor_bills()
+        # An accountant of the suite without Invoicing's Billing right is told so, nothing drafted.
+        billing = self.env.ref("account.group_account_invoice")
+        self.accountant.groups_id -= billing
+        with self.assertRaisesRegex(AccessError, "Billing"):
+            self.statement_b.with_user(self.accountant).action_create_vendor_bills()
+        self.assertFalse(self.statement_b.vendor_bill_id)
+        self.accountant.groups_id += billing
         action = self.statements.with_user(self.accountant).action_create_vendor_bills()
         bill = self.env["account.move"].search(action["domain"])
         self.assertEqual(len(bill), 1)
