@@ -5,7 +5,14 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
-from ..tools import compute_payout, period_bounds, period_months, to_decimal
+from ..tools import (
+    compute_payout,
+    covered_fraction,
+    months_covered,
+    period_bounds,
+    period_months,
+    to_decimal,
+)
 from .spm_incentive_plan_version import DATE_MAX, DATE_MIN, MAX_AMOUNT
 
 
@@ -258,7 +265,9 @@ class SpmIncentivePlanAssignment(models.Model):
             for assignment in group:
                 user, unit = assignment.user_id.id, assignment.business_unit_id.id
                 rows = []
-                for month in months:
+                # Joining or leaving the plan within the period: only its months
+                # count, and the target incentive is prorated by its days.
+                for month in months_covered(months, assignment.date_from, assignment.date_to):
                     if needs_lines:
                         achieved = collected = measure = Decimal(0)
                         for categ, secondary, amount, paid in line_credit.get((user, unit, month), ()):
@@ -289,7 +298,12 @@ class SpmIncentivePlanAssignment(models.Model):
                     "measure": measure,
                     "target": target,
                     "payout": compute_payout(
-                        measure, target, tiers, target_incentive=assignment.target_incentive, **options
+                        measure,
+                        target,
+                        tiers,
+                        target_incentive=to_decimal(assignment.target_incentive)
+                        * covered_fraction(date_from, date_to, assignment.date_from, assignment.date_to),
+                        **options,
                     ),
                 }
         return result

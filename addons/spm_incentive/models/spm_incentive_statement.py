@@ -276,10 +276,12 @@ class SpmIncentiveStatement(models.Model):
             raise AccessError(_("Only accountants bill the agents' payouts."))
         self.check_access("read")
         statements = self.filtered(
-            lambda s: s.state == "finance_approved"
-            and s.vendor_partner_id
-            and not s.vendor_bill_id
-            and s.amount_payable > 0
+            lambda s: (
+                s.state == "finance_approved"
+                and s.vendor_partner_id
+                and not s.vendor_bill_id
+                and s.amount_payable > 0
+            )
         )
         if not statements:
             raise UserError(_("No statement of an agent approved by finance is waiting for a bill."))
@@ -288,7 +290,7 @@ class SpmIncentiveStatement(models.Model):
         if not self.env["account.move"].has_access("create"):
             raise AccessError(
                 _(
-                    "Drafting the agents' vendor bills needs the Invoicing right \"Billing\" as well: "
+                    'Drafting the agents\' vendor bills needs the Invoicing right "Billing" as well: '
                     "ask your administrator, or let a colleague with it create the bills."
                 )
             )

@@ -1,2 +1,9 @@
 from .payout import Payout, compute_payout, to_decimal, weighted_measure
-from .periods import PERIOD_MONTHS, is_period_start, period_bounds, period_months
+from .periods import (
+    PERIOD_MONTHS,
+    covered_fraction,
+    is_period_start,
+    months_covered,
+    period_bounds,
+    period_months,
+)
