@@ -6,6 +6,7 @@ from . import test_clawback
 from . import test_clawback_snapshot
 from . import test_statement_email
 from . import test_proration
+from . import test_secondary_plan
 from . import test_incentive_access
 from . import test_payout_export
 from . import test_i18n
