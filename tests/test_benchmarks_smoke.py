@@ -5,9 +5,8 @@ The benchmarks themselves are commands (``./spm bench``), not timed tests.
 
 from __future__ import annotations
 
-import subprocess
-
 from tests.benchmarks.run import Results
+from tests.smoke import run_benchmark
 
 BENCHMARK_TITLES = (
     "1. Order confirmation overhead",
@@ -21,26 +20,7 @@ BENCHMARK_TITLES = (
 
 
 def test_benchmarks_run_on_tiny_data(odoo_env, repo_root):
-    result = subprocess.run(
-        [
-            str(odoo_env.python),
-            "-m",
-            "tests.benchmarks.run",
-            "--conf",
-            str(odoo_env.conf),
-            "--db",
-            odoo_env.db,
-            "--scale",
-            "0.001",
-            "--smoke",
-        ],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = run_benchmark(odoo_env, repo_root, "tests.benchmarks.run", "--scale", "0.001", "--smoke")
     for title in BENCHMARK_TITLES:
         assert title in result.stdout, result.stdout
     # Each benchmark ends with its ratio against the baseline.

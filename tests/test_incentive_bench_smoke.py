@@ -3,30 +3,12 @@ mean nothing), and its section of docs/benchmarks.md replaced, not repeated."""
 
 from __future__ import annotations
 
-import subprocess
-
 from tests.benchmarks.incentive_bench import SECTION, section, write_section
+from tests.smoke import run_benchmark
 
 
 def test_incentive_benchmark_runs_on_tiny_data(odoo_env, repo_root):
-    result = subprocess.run(
-        [
-            str(odoo_env.python),
-            "-m",
-            "tests.benchmarks.incentive_bench",
-            "--conf",
-            str(odoo_env.conf),
-            "--db",
-            odoo_env.db,
-            "--smoke",
-        ],
-        cwd=repo_root,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    result = run_benchmark(odoo_env, repo_root, "tests.benchmarks.incentive_bench", "--smoke")
     for figure in (
         "My earnings of a salesperson (with a what-if): median ms",
         "salespersons for the quarter: ms (queries)",
