@@ -79,7 +79,8 @@ class SpmIncentiveStatement(models.Model):
     carried_amount = fields.Monetary(
         "Clawbacks Carried",
         readonly=True,
-        help="Credit lost after earlier statements were approved, and the negative balance they carried.",
+        help="Credit lost, or received late, after earlier statements were approved, and the negative "
+        "balance they carried.",
     )
     amount_payable = fields.Monetary(readonly=True, help="Never negative: see Balance Carried Forward.")
     balance_forward = fields.Monetary(
@@ -566,8 +567,9 @@ class SpmIncentiveStatement(models.Model):
 
     def _clawbacks(self):
         """{draft statement: [clawback line values]}: the credit lost (negative
-        credit lines) after an approved statement of the same salesperson and
-        plan was computed, at that statement's effective rate, carried into
+        credit lines), or received late (positive ones), after an approved
+        statement of the same salesperson and plan was computed, at that
+        statement's effective rate, carried into
         the salesperson's next open statement of the plan (the earliest draft
         after it), with the negative balances of approved statements. One
         query for the candidates, one for the balances, one for the credit
@@ -618,9 +620,9 @@ class SpmIncentiveStatement(models.Model):
                             ELSE NOT pg_visible_in_snapshot(l.spm_xact, p.snap::pg_snapshot) END
                   LEFT JOIN product_product pp ON pp.id = l.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE l.amount < 0
+                 WHERE l.amount <> 0
                    AND NOT EXISTS (SELECT 1 FROM spm_incentive_statement_line sl
-                                    WHERE sl.credit_line_id = l.id AND sl.kind = 'clawback')
+                                    WHERE sl.credit_line_id = l.id AND sl.kind IN ('clawback', 'late'))
                  ORDER BY l.id
                 """,
                 approved.ids,
@@ -646,8 +648,10 @@ class SpmIncentiveStatement(models.Model):
             value = source.currency_id.round(float(lost * rate))
             if not value:
                 continue
+            document, period = origin or _("an adjustment"), format_date(self.env, source.period_start)
             result[target_of[source]].append(
                 {
+                    "kind": "clawback" if value < 0 else "late",
                     "amount": value,
                     "measure": source.currency_id.round(float(lost)),
                     "credit_line_id": line_id,
@@ -656,9 +660,15 @@ class SpmIncentiveStatement(models.Model):
                     "reason": _(
                         "Credit of %(document)s lost after the statement of %(period)s was approved: "
                         "%(reason)s",
-                        document=origin or _("an adjustment"),
-                        period=format_date(self.env, source.period_start),
+                        document=document,
+                        period=period,
                         reason=reason or _("reversal"),
+                    )
+                    if value < 0
+                    else _(
+                        "Credit of %(document)s received after the statement of %(period)s was approved.",
+                        document=document,
+                        period=period,
                     ),
                 }
             )

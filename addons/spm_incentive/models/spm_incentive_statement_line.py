@@ -20,7 +20,13 @@ class SpmIncentiveStatementLine(models.Model):
     statement_id = fields.Many2one("spm.incentive.statement", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(compute="_compute_sequence", store=True)
     kind = fields.Selection(
-        [("month", "Month"), ("spif", "SPIF"), ("clawback", "Clawback"), ("balance", "Balance Carried")],
+        [
+            ("month", "Month"),
+            ("spif", "SPIF"),
+            ("clawback", "Clawback"),
+            ("late", "Late Credit"),
+            ("balance", "Balance Carried"),
+        ],
         required=True,
         readonly=True,
     )
@@ -50,7 +56,7 @@ class SpmIncentiveStatementLine(models.Model):
 
     @api.depends("kind")
     def _compute_sequence(self):
-        order = {"month": 10, "spif": 20, "clawback": 30, "balance": 40}
+        order = {"month": 10, "spif": 20, "clawback": 30, "late": 30, "balance": 40}
         for line in self:
             line.sequence = order.get(line.kind, 0)
 

@@ -72,3 +72,18 @@ class TestClawback(SpmIncentiveCase):
         self.assertEqual(q4.amount_payable, 0.0)
         q1 = self._generate("2027-01-15")
         self.assertFalse(q1.line_ids.filtered(lambda line: line.kind == "clawback"))
+
+    def test_late_credit_is_carried_too(self):
+        q4 = self._generate("2026-12-01")
+        q4.with_user(self.manager_pharma).action_approve_manager()
+        late = self._adjust(self.sales_a, self.unit_pharma, "2026-12-20", 100.0, reason="Late invoice")
+        q1 = self._generate("2027-01-15")
+        carried = q1.line_ids.filtered(lambda line: line.kind == "late")
+        self.assertEqual(carried.credit_line_id, late)
+        # q4's effective rate (16 / 499.99) on the 100 received late
+        self.assertEqual(carried.amount, 3.2)
+        self.assertIn("received after", carried.reason)
+        self.assertEqual(q1.carried_amount, 3.2)
+        self.assertEqual(q1.amount_payable, 3.2)
+        q1.action_recompute()
+        self.assertEqual(len(q1.line_ids.filtered(lambda line: line.kind == "late")), 1)
