@@ -1,6 +1,7 @@
 """SPM for Odoo: the project's two commands, and the plumbing behind them.
 
     ./spm run     set up Odoo 18, PostgreSQL and a demo database, then serve it
+                  (--production: behind nginx, prefork workers, a read replica)
     ./spm test    run every test of the addons on a throwaway database
                   (--only ADDON ...: the Odoo tests of some addons only;
                   -k EXPRESSION: some tests under tests/ only;
@@ -33,6 +34,7 @@ from .common import ADDONS, ROOT, STATE, VENV, VENV_PYTHON, SpmError, say
 from .database import Database
 from .install import setup_odoo
 from .instance import install_addons, odoo_cmd, odoo_config, prepare
+from .production import run_production
 from .suites import cmd_odoo_suites
 from .testrun import cmd_test
 
@@ -60,15 +62,30 @@ def cmd_run(args):
             # A half-installed database would be served as it is by the next run.
             db.drop(DEMO_DB)
             raise
-    print(f"\nSPM for Odoo is starting at http://localhost:{port}/odoo (database '{DEMO_DB}')")
-    print("Demo logins (login / password):")
-    for role, login, password in DEMO_LOGINS:
-        print(f"  {role:22} {login} / {password}")
-    print("Stop it with Ctrl+C.\n", flush=True)
+    if args.production and not args.no_serve:
+        return run_production(
+            db,
+            conf,
+            DEMO_DB,
+            port,
+            args.workers,
+            args.cron_workers,
+            not args.no_replica,
+            _banner,
+        )
+    _banner(f"http://localhost:{port}")
     if args.no_serve:
         return 0
     os.execv(str(VENV_PYTHON), odoo_cmd(conf, "-d", DEMO_DB, "--db-filter", f"^{DEMO_DB}$"))
     return 0
+
+
+def _banner(url):
+    print(f"\nSPM for Odoo is starting at {url}/odoo (database '{DEMO_DB}')")
+    print("Demo logins (login / password):")
+    for role, login, password in DEMO_LOGINS:
+        print(f"  {role:22} {login} / {password}")
+    print("Stop it with Ctrl+C.\n", flush=True)
 
 
 def cmd_tests(args):
@@ -108,6 +125,19 @@ def _parser():
     run = sub.add_parser("run", help="set up and serve Odoo with the SPM addons and demo data")
     run.add_argument("--port", type=int, help="web port (default 8069)")
     run.add_argument("--no-serve", action="store_true", help="set everything up, then exit")
+    run.add_argument(
+        "--production",
+        action="store_true",
+        help="serve as in production: nginx on the port, Odoo's prefork workers and gevent worker "
+        "behind it, reads marked read-only from a streaming replica of the embedded PostgreSQL",
+    )
+    run.add_argument(
+        "--workers", type=int, default=2, help="with --production: Odoo's HTTP workers (default 2)"
+    )
+    run.add_argument(
+        "--cron-workers", type=int, default=1, help="with --production: Odoo's cron workers (default 1)"
+    )
+    run.add_argument("--no-replica", action="store_true", help="with --production: no read replica")
     run.set_defaults(func=cmd_run)
     test = sub.add_parser("test", help="run all tests on a throwaway database")
     test.add_argument("--keep", action="store_true", help="keep the test database")
