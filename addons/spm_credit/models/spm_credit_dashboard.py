@@ -13,7 +13,7 @@ from odoo.tools.misc import babel_locale_parse, get_lang
 from ..tools import attainment_percent
 
 PERIODS = ("month", "quarter", "year")
-FIGURES = ("achieved", "collected", "target")
+FIGURES = ("achieved", "collected", "target", "held")
 
 
 class SpmCreditDashboard(models.AbstractModel):
@@ -39,7 +39,9 @@ class SpmCreditDashboard(models.AbstractModel):
             * ``user``: ``{id, name}`` of the salesperson shown
             * ``performance``: per period (``month``, ``quarter`` to date,
               ``year`` to date, each through the current month), the
-              ``target``, ``achieved``, ``collected`` and ``attainment`` (%)
+              ``target``, ``achieved``, ``collected``, ``held`` (credit
+              recorded for a held document, not in ``achieved``) and
+              ``attainment`` (%)
             * ``trend``: the 12 months of the year with the same figures
             * ``teams``: for managers, each business unit they manage (for
               administrators and accountants, every unit) with its
@@ -60,8 +62,8 @@ class SpmCreditDashboard(models.AbstractModel):
     def get_figure_action(self, figure, date_from, date_to=None, user_id=None, unit_id=None):
         """Return the window action listing the records a dashboard figure sums.
 
-        :param str figure: ``achieved`` or ``collected`` (credit lines) or
-            ``target`` (confirmed monthly quota lines)
+        :param str figure: ``achieved``, ``collected`` or ``held`` (credit
+            lines) or ``target`` (confirmed monthly quota lines)
         :param str date_from: the first month of the figure (a month start)
         :param str date_to: its last month (default: ``date_from``)
         :param int user_id: the salesperson, as for :meth:`get_dashboard_data`
@@ -92,6 +94,7 @@ class SpmCreditDashboard(models.AbstractModel):
             "achieved": _("Achieved"),
             "collected": _("Collected"),
             "target": _("Target"),
+            "held": _("Held"),
         }
         if start == end:
             period = format_date(self.env, start, date_format="MMMM y")
@@ -105,6 +108,8 @@ class SpmCreditDashboard(models.AbstractModel):
             model, domain = "spm.quota.line", self._target_domain(domain)
         else:
             model = "spm.credit.line"
+            # Held credit and its reversals make the held figure, the other lines the achieved one.
+            domain.append(("is_held", "=", figure == "held"))
             if figure == "collected":
                 domain.append(("amount_collected", "!=", 0))
         return {
@@ -234,16 +239,17 @@ class SpmCreditDashboard(models.AbstractModel):
 
     @api.model
     def _figures_by_month(self, domain):
-        """{month: {target, achieved, collected}} of the rows of a
+        """{month: {target, achieved, collected, held}} of the rows of a
         :meth:`_figure_domain`, in two grouped queries."""
-        result = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
-        for month, amount, collected in self.env["spm.credit.monthly"]._read_group(
+        result = defaultdict(self._no_figures)
+        for month, amount, collected, held in self.env["spm.credit.monthly"]._read_group(
             domain,
             ["month:month"],
-            ["amount:sum", "amount_collected:sum"],
+            ["amount:sum", "amount_collected:sum", "held_amount:sum"],
         ):
             result[month]["achieved"] += amount
             result[month]["collected"] += collected
+            result[month]["held"] += held
         for month, amount in self.env["spm.quota.line"]._read_group(
             self._target_domain(domain),
             ["month:month"],
@@ -257,14 +263,15 @@ class SpmCreditDashboard(models.AbstractModel):
         """The salespersons of ``units`` ranked by attainment between two month
         starts, with the units' totals, in two grouped queries."""
         domain = self._figure_domain(date_from, date_to, units=units)
-        figures = defaultdict(lambda: {"target": 0.0, "achieved": 0.0, "collected": 0.0})
-        for unit, user, amount, collected in self.env["spm.credit.monthly"]._read_group(
+        figures = defaultdict(self._no_figures)
+        for unit, user, amount, collected, held in self.env["spm.credit.monthly"]._read_group(
             domain,
             ["business_unit_id", "user_id"],
-            ["amount:sum", "amount_collected:sum"],
+            ["amount:sum", "amount_collected:sum", "held_amount:sum"],
         ):
             figures[unit, user]["achieved"] += amount
             figures[unit, user]["collected"] += collected
+            figures[unit, user]["held"] += held
         for unit, user, amount in self.env["spm.quota.line"]._read_group(
             self._target_domain(domain),
             ["business_unit_id", "user_id"],
@@ -370,9 +377,13 @@ class SpmCreditDashboard(models.AbstractModel):
         users.partner_id.fetch(["name"])
 
     @api.model
+    def _no_figures(self):
+        return {"target": 0.0, "achieved": 0.0, "collected": 0.0, "held": 0.0}
+
+    @api.model
     def _sum_figures(self, rows):
         # Added as decimals: float sums of large amounts drift from the cent.
-        totals = {"target": Decimal(0), "achieved": Decimal(0), "collected": Decimal(0)}
+        totals = {key: Decimal(0) for key in self._no_figures()}
         for row in rows:
             for key in totals:
                 totals[key] += Decimal(str(row[key]))
@@ -384,6 +395,7 @@ class SpmCreditDashboard(models.AbstractModel):
             "target": values["target"],
             "achieved": values["achieved"],
             "collected": values["collected"],
+            "held": values["held"],
             "attainment": self._percent(values["achieved"], values["target"]),
         }
 

@@ -189,6 +189,8 @@ class SpmCreditEngine(models.AbstractModel):
             "assignment_id": share.assignment_id,
             "basis": basis,
             "state": state,
+            # Held credit is recorded apart from achievement until its source is released.
+            "is_held": state == "held",
             "origin": desc.origin,
             **desc.links,
         }
@@ -294,6 +296,8 @@ class SpmCreditEngine(models.AbstractModel):
                     "kind": line.kind,
                     "basis": line.basis,
                     "state": "reversed",
+                    # The reversal of held credit cancels held credit, never achievement.
+                    "is_held": line.is_held,
                     "origin": line.origin,
                     "reversed_line_id": line.id,
                     "reason": reason,
@@ -415,8 +419,9 @@ class SpmCreditEngine(models.AbstractModel):
                            v.collected - COALESCE(o.amount_collected, 0) AS delta
                 )
                 INSERT INTO spm_credit_monthly
-                       (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
-                SELECT user_id, business_unit_id, company_id, month, 0, SUM(delta), 0
+                       (user_id, business_unit_id, company_id, month, amount, held_amount, amount_collected,
+                        line_count)
+                SELECT user_id, business_unit_id, company_id, month, 0, 0, SUM(delta), 0
                   FROM changed GROUP BY 1, 2, 3, 4
                 """,
                 [line.id for line in changed],

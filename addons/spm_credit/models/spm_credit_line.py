@@ -30,6 +30,7 @@ FROZEN_FIELDS = {
     "reversed_line_id",
     "reason",
     "is_adjustment",
+    "is_held",
 }
 # What a manager chooses in a manual adjustment; the rest is the engine's.
 ADJUSTMENT_FIELDS = {
@@ -100,11 +101,17 @@ class SpmCreditLine(models.Model):
         default="manual",
     )
     state = fields.Selection(
-        [("provisional", "Provisional"), ("confirmed", "Confirmed"), ("reversed", "Reversal")],
+        [
+            ("provisional", "Provisional"),
+            ("confirmed", "Confirmed"),
+            ("held", "Held"),
+            ("reversed", "Reversal"),
+        ],
         required=True,
         readonly=True,
         default="confirmed",
         help="Provisional: credited on a confirmed order, not invoiced yet. "
+        "Held: recorded, not counted as achieved until its document is released. "
         "Reversal: cancels the line it corrects.",
     )
     sale_line_id = fields.Many2one(
@@ -127,6 +134,14 @@ class SpmCreditLine(models.Model):
     )
     reason = fields.Text()
     is_adjustment = fields.Boolean("Adjustment", readonly=True)
+    # Set by the engine on held credit and on its reversal, so that both add up
+    # to the held figure and never to achievement (see spm.credit.monthly).
+    is_held = fields.Boolean(
+        "Held",
+        readonly=True,
+        help="Held: waiting for the review of the secondary billing. Recorded, not counted as "
+        "achieved: releasing the billing turns it into credit, rejecting it removes it.",
+    )
     # The latest dispute of the line the user may read, and how it stands.
     dispute_id = fields.Many2one("spm.credit.dispute", compute="_compute_dispute")
     dispute_state = fields.Selection(
@@ -299,15 +314,19 @@ class SpmCreditLine(models.Model):
 
     def _notify_credit_update(self, keys=None):
         """Tell every open dashboard, when the transaction commits, whose figures
-        changed: the salespersons of these lines and their units' managers.
+        changed: the salespersons of these lines and their units' managers, and
+        the salespersons whose held credit changed (``held_user_ids``). Names
+        only, never amounts: every salesperson's screen hears it.
 
-        :param keys: ``(user_id, unit_id, company_id)`` of the lines, when known
-                     without reading them
+        :param keys: ``(user_id, unit_id, company_id, held)`` of the lines, when
+                     known without reading them
         """
         if keys is None:
-            keys = [(line.user_id.id, line.business_unit_id.id, line.company_id.id) for line in self]
-        units = self.env["spm.business.unit"].sudo().browse({unit_id for __, unit_id, __ in keys})
-        user_ids = {user_id for user_id, __, __ in keys} | set(units.manager_id.ids)
+            keys = [
+                (line.user_id.id, line.business_unit_id.id, line.company_id.id, line.is_held) for line in self
+            ]
+        units = self.env["spm.business.unit"].sudo().browse({unit_id for __, unit_id, __, __ in keys})
+        user_ids = {user_id for user_id, __, __, __ in keys} | set(units.manager_id.ids)
         if not user_ids:
             return
         self.env["bus.bus"]._sendone(
@@ -315,6 +334,7 @@ class SpmCreditLine(models.Model):
             "spm_credit_updated",
             {
                 "user_ids": sorted(user_ids),
-                "company_ids": sorted({company_id for __, __, company_id in keys}),
+                "company_ids": sorted({company_id for __, __, company_id, __ in keys}),
+                "held_user_ids": sorted({user_id for user_id, __, __, held in keys if held}),
             },
         )

@@ -14,6 +14,9 @@ class SpmCreditMonthly(models.Model):
     conflict with, each other. Readers add the rows up; a daily job merges
     them into one row per key.
 
+    Held credit (a held line and its reversal, ``is_held``) is kept apart in
+    ``held_amount``: recorded, never counted as achieved.
+
     Amounts are summed as ``numeric``, in SQL or as decimals, never as
     floats: the aggregate of a key equals the sum of its credit lines to the
     cent, which a daily job checks (differences become credit issues) and an
@@ -31,6 +34,9 @@ class SpmCreditMonthly(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(required=True, readonly=True, index=True)
     amount = fields.Monetary("Achieved", readonly=True)
+    held_amount = fields.Monetary(
+        "Held", readonly=True, help="Held: waiting for the review of the secondary billing."
+    )
     amount_collected = fields.Monetary("Collected", readonly=True)
     line_count = fields.Integer(readonly=True)
 
@@ -59,9 +65,10 @@ class SpmCreditMonthly(models.Model):
              RETURNING m.*
             )
             INSERT INTO spm_credit_monthly
-                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
-            SELECT user_id, business_unit_id, company_id, month, SUM(amount), SUM(amount_collected),
-                   SUM(line_count)
+                   (user_id, business_unit_id, company_id, month, amount, held_amount, amount_collected,
+                    line_count)
+            SELECT user_id, business_unit_id, company_id, month, SUM(amount), SUM(COALESCE(held_amount, 0)),
+                   SUM(amount_collected), SUM(line_count)
               FROM merged GROUP BY 1, 2, 3, 4
             """
             )
@@ -70,25 +77,38 @@ class SpmCreditMonthly(models.Model):
         return True
 
     @api.model
+    def _line_sums_sql(self):
+        """The aggregate's amount, held amount, collected amount and line count
+        of a group of ``spm_credit_line`` rows: the one rule of the incremental
+        rows and of the rebuild (held credit is never achievement)."""
+        return SQL(
+            """COALESCE(SUM(amount) FILTER (WHERE NOT COALESCE(is_held, FALSE)), 0),
+               COALESCE(SUM(amount) FILTER (WHERE is_held), 0),
+               SUM(COALESCE(amount_collected, 0)), COUNT(*)"""
+        )
+
+    @api.model
     def _add_lines(self, line_ids):
         """Add the credit lines ``line_ids`` (created in this transaction) as
         this transaction's rows, summed in SQL from the lines as stored.
 
-        :return: the ``(user_id, unit_id, company_id)`` of the rows added
+        :return: the ``(user_id, unit_id, company_id, held)`` of the rows
+                 added, ``held`` telling whether their held amount changed
         """
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
             INSERT INTO spm_credit_monthly
-                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
-            SELECT user_id, business_unit_id, company_id, month, SUM(COALESCE(amount, 0)),
-                   SUM(COALESCE(amount_collected, 0)), COUNT(*)
-              FROM spm_credit_line WHERE id = ANY(%s)
+                   (user_id, business_unit_id, company_id, month, amount, held_amount, amount_collected,
+                    line_count)
+            SELECT user_id, business_unit_id, company_id, month, %(sums)s
+              FROM spm_credit_line WHERE id = ANY(%(ids)s)
              GROUP BY 1, 2, 3, 4
-            RETURNING user_id, business_unit_id, company_id
+            RETURNING user_id, business_unit_id, company_id, held_amount != 0
             """,
-                list(line_ids),
+                sums=self._line_sums_sql(),
+                ids=list(line_ids),
             )
         )
         keys = self.env.cr.fetchall()
@@ -99,14 +119,16 @@ class SpmCreditMonthly(models.Model):
     def _differences(self, company_ids=None):
         """The keys whose aggregate differs from the sum of their credit lines,
         in one query: ``[(user_id, unit_id, company_id, month, amount difference,
-        collected difference)]``, the differences being lines minus aggregate.
+        collected difference)]``, the differences being lines minus aggregate
+        (the amount's is that of achievement; a key whose held amount alone
+        differs is listed too).
 
         Every transaction commits its credit lines and its aggregate rows
         together, so one snapshot of both tables agrees to the cent unless the
         aggregate was damaged."""
         self.flush_model()
         self.env["spm.credit.line"].flush_model(
-            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected"]
+            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected", "is_held"]
         )
         scope = SQL("WHERE company_id = ANY(%s)", list(company_ids)) if company_ids is not None else SQL()
         self.env.cr.execute(
@@ -115,15 +137,18 @@ class SpmCreditMonthly(models.Model):
             SELECT user_id, business_unit_id, company_id, month,
                    SUM(line_amount) - SUM(amount), SUM(line_collected) - SUM(collected)
               FROM (SELECT user_id, business_unit_id, company_id, month,
-                           COALESCE(amount, 0) AS line_amount,
-                           COALESCE(amount_collected, 0) AS line_collected, 0 AS amount, 0 AS collected
+                           CASE WHEN is_held THEN 0 ELSE COALESCE(amount, 0) END AS line_amount,
+                           CASE WHEN is_held THEN COALESCE(amount, 0) ELSE 0 END AS line_held,
+                           COALESCE(amount_collected, 0) AS line_collected,
+                           0 AS amount, 0 AS held, 0 AS collected
                       FROM spm_credit_line %(scope)s
                     UNION ALL
-                    SELECT user_id, business_unit_id, company_id, month, 0, 0,
-                           COALESCE(amount, 0), COALESCE(amount_collected, 0)
+                    SELECT user_id, business_unit_id, company_id, month, 0, 0, 0,
+                           COALESCE(amount, 0), COALESCE(held_amount, 0), COALESCE(amount_collected, 0)
                       FROM spm_credit_monthly %(scope)s) u
              GROUP BY 1, 2, 3, 4
-            HAVING SUM(line_amount) != SUM(amount) OR SUM(line_collected) != SUM(collected)
+            HAVING SUM(line_amount) != SUM(amount) OR SUM(line_held) != SUM(held)
+                OR SUM(line_collected) != SUM(collected)
              ORDER BY 3, 4, 1, 2
             """,
                 scope=scope,
@@ -170,7 +195,7 @@ class SpmCreditMonthly(models.Model):
         amounts in the sums: nothing is counted twice or lost."""
         self.flush_model()
         self.env["spm.credit.line"].flush_model(
-            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected"]
+            ["user_id", "business_unit_id", "company_id", "month", "amount", "amount_collected", "is_held"]
         )
         self.env.cr.execute(
             SQL(
@@ -179,12 +204,13 @@ class SpmCreditMonthly(models.Model):
                 DELETE FROM spm_credit_monthly WHERE company_id = ANY(%(companies)s)
             )
             INSERT INTO spm_credit_monthly
-                   (user_id, business_unit_id, company_id, month, amount, amount_collected, line_count)
-            SELECT user_id, business_unit_id, company_id, month, SUM(COALESCE(amount, 0)),
-                   SUM(COALESCE(amount_collected, 0)), COUNT(*)
+                   (user_id, business_unit_id, company_id, month, amount, held_amount, amount_collected,
+                    line_count)
+            SELECT user_id, business_unit_id, company_id, month, %(sums)s
               FROM spm_credit_line WHERE company_id = ANY(%(companies)s)
              GROUP BY 1, 2, 3, 4
             """,
+                sums=self._line_sums_sql(),
                 companies=list(company_ids),
             )
         )

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class SpmAchievementFigure(models.Model):
-    """Target and achieved as two series of one measure, per salesperson,
+    """Target, achieved and held as series of one measure, per salesperson,
     business unit, company and month: what the graph of target against
     achieved needs (Odoo's graph draws one measure, split by a field).
 
@@ -20,7 +20,9 @@ class SpmAchievementFigure(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     month = fields.Date(readonly=True)
-    figure = fields.Selection([("target", "Target"), ("achieved", "Achieved")], readonly=True)
+    figure = fields.Selection(
+        [("target", "Target"), ("achieved", "Achieved"), ("held", "Held")], readonly=True
+    )
     amount = fields.Monetary(readonly=True)
 
     def init(self):
@@ -43,6 +45,12 @@ class SpmAchievementFigure(models.Model):
                         SELECT m.user_id, m.business_unit_id, m.company_id, m.month,
                                'achieved', m.amount
                           FROM spm_credit_monthly m
+                        UNION ALL
+                        -- Held credit (waiting for a review) is a series of its own, never achieved.
+                        SELECT m.user_id, m.business_unit_id, m.company_id, m.month,
+                               'held', m.held_amount
+                          FROM spm_credit_monthly m
+                         WHERE COALESCE(m.held_amount, 0) != 0
                        ) u
                  GROUP BY u.user_id, u.business_unit_id, u.company_id, u.month, u.figure
             )

@@ -26,6 +26,9 @@ class SpmAchievementReport(models.Model):
     target = fields.Monetary(readonly=True)
     achieved = fields.Monetary(readonly=True)
     collected = fields.Monetary(readonly=True)
+    held = fields.Monetary(
+        readonly=True, help="Held: waiting for the review of the secondary billing; not in Achieved."
+    )
     # Summing or averaging percentages is meaningless: grouped values are
     # recomputed from the sums of achieved and target (see _read_group_select).
     # Empty without a target (no target is not 0 % of one), in rows and groups alike.
@@ -49,15 +52,16 @@ class SpmAchievementReport(models.Model):
                        SUM(u.target) AS target,
                        SUM(u.achieved) AS achieved,
                        SUM(u.collected) AS collected,
+                       SUM(u.held) AS held,
                        %(attainment)s AS attainment
                   FROM (
                         SELECT q.user_id, q.business_unit_id, q.company_id, q.month,
-                               q.amount AS target, 0.0 AS achieved, 0.0 AS collected
+                               q.amount AS target, 0.0 AS achieved, 0.0 AS collected, 0.0 AS held
                           FROM spm_quota_line q
                          WHERE q.state = 'confirmed' AND q.user_id IS NOT NULL
                         UNION ALL
                         SELECT m.user_id, m.business_unit_id, m.company_id, m.month,
-                               0.0, m.amount, m.amount_collected
+                               0.0, m.amount, m.amount_collected, COALESCE(m.held_amount, 0)
                           FROM spm_credit_monthly m
                        ) u
                  GROUP BY u.user_id, u.business_unit_id, u.company_id, u.month

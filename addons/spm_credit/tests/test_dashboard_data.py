@@ -78,7 +78,13 @@ class TestDashboardData(SpmAchievementCase):
         )
         self.assertEqual(
             team["totals"],
-            {"target": 120.0, "achieved": 200.0, "collected": 0.0, "attainment": round(200 * 100 / 120, 1)},
+            {
+                "target": 120.0,
+                "achieved": 200.0,
+                "collected": 0.0,
+                "held": 0.0,
+                "attainment": round(200 * 100 / 120, 1),
+            },
         )
         self.assertEqual(
             set(data["user_ids"]),

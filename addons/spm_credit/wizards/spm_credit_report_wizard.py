@@ -194,8 +194,8 @@ class SpmCreditReportWizard(models.TransientModel):
         return sheet
 
     def _write_summary_sheet(self, workbook):
-        """Target, achieved (provisional and confirmed), collected and attainment
-        per salesperson and unit.
+        """Target, achieved (provisional and confirmed), collected, attainment
+        and held credit (recorded, not achieved) per salesperson and unit.
 
         Read from the achievement analysis (the monthly credit aggregate and
         the monthly quotas, one grouped query), whose record rules are those
@@ -213,29 +213,32 @@ class SpmCreditReportWizard(models.TransientModel):
             (_("Confirmed"), 16),
             (_("Collected"), 16),
             (_("Attainment"), 12),
+            # After the existing columns, which keep their letters.
+            (_("Held"), 16),
         ]
         sheet = self._add_sheet(workbook, _("Summary"), columns)
         groups = self.env["spm.achievement.report"]._read_group(
             self._month_domain(),
             ["user_id", "business_unit_id", "company_id"],
-            ["target:sum", "achieved:sum", "collected:sum"],
+            ["target:sum", "achieved:sum", "collected:sum", "held:sum"],
         )
         groups.sort(key=lambda g: (g[0].name or "", g[1].display_name or "", g[2].name or ""))
         by_state = self._credit_by_state()
-        styles = (None,) * 5 + ("money",) * 5 + ("percent",)
-        sums = [Decimal(0)] * 5
-        for user, unit, company, target, achieved, collected in groups:
+        styles = (None,) * 5 + ("money",) * 5 + ("percent", "money")
+        sums = [Decimal(0)] * 6
+        for user, unit, company, target, achieved, collected, held in groups:
             attainment = attainment_percent(achieved, target, no_target=None)
             provisional, confirmed = by_state.get((user.id, unit.id, company.id), (Decimal(0), Decimal(0)))
             names = [user.name or None, user.partner_id.ref or None, unit.display_name or None]
-            amounts = (target, achieved, self._round(provisional), self._round(confirmed), collected)
+            amounts = (target, achieved, self._round(provisional), self._round(confirmed), collected, held)
             sheet.append(
                 [
                     *names,
                     company.name,
                     company.currency_id.name,
-                    *amounts,
+                    *amounts[:5],
                     None if attainment is None else attainment / 100,
+                    held,
                 ],
                 styles,
             )
@@ -249,13 +252,14 @@ class SpmCreditReportWizard(models.TransientModel):
             f'IF(F{total_row}=0,"",G{total_row}/F{total_row})',
             attainment_percent(achieved, target) / 100 if target else "",
         )
-        self._append_totals(sheet, dict(enumerate(totals, start=5)), {10: attainment})
+        self._append_totals(sheet, {**dict(enumerate(totals[:5], start=5)), 11: totals[5]}, {10: attainment})
         return {
             "target": target,
             "amount": achieved,
             "provisional": totals[2],
             "confirmed": totals[3],
             "collected": totals[4],
+            "held": totals[5],
             "rows": len(groups),
         }
 

@@ -157,7 +157,7 @@ class SpmSecondaryBillingLine(models.Model):
                     team=self.env["crm.team"],
                     date=billing.bill_date,
                     amount=line.amount_company,
-                    creditable=billing.state == "validated",
+                    creditable=billing.state in ("validated", "held"),
                     links={
                         "secondary_line_id": line.id,
                         "secondary_billing_id": billing.id,
@@ -168,18 +168,15 @@ class SpmSecondaryBillingLine(models.Model):
         return result
 
     def _spm_credit_targets(self, descriptors, units):
-        """Confirmed secondary credit for validated billings, in units that credit
+        """Confirmed secondary credit for validated billings, held credit for held
+        ones (recorded, not achieved until released), in units that credit
         secondary sales; nothing otherwise (a rejection reverses what was credited)."""
+        states = {"validated": "confirmed", "held": "held"}
         targets = []
         for line, desc, unit in zip(self, descriptors, units, strict=True):
-            currency = desc.company.currency_id
-            if (
-                unit
-                and unit.credit_secondary
-                and line.billing_id.state == "validated"
-                and not currency.is_zero(desc.amount)
-            ):
-                targets.append([("secondary", "confirmed", desc.amount)])
+            state = states.get(line.billing_id.state)
+            if unit and unit.credit_secondary and state and not desc.company.currency_id.is_zero(desc.amount):
+                targets.append([("secondary", state, desc.amount)])
             else:
                 targets.append([])
         return targets

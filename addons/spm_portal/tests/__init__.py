@@ -26,3 +26,5 @@ from . import test_bulk_validate
 from . import test_upload_errors_csv
 from . import test_upload_refused_tour
 from . import test_billing_export
+from . import test_held_credit
+from . import test_held_credit_tour

@@ -10,8 +10,9 @@ import { useCreditUpdates } from "@spm_credit/credit_updates/credit_updates_hook
 
 // How long a figure that changed live stays highlighted.
 export const FLASH_DURATION = 1500;
-// The figures a cell of the dashboard shows, each opening the records it sums.
-const FIGURES = ["target", "achieved", "collected"];
+// The figures a cell of the dashboard shows, each opening the records it sums
+// (in the order of the trend's datasets).
+const FIGURES = ["target", "achieved", "collected", "held"];
 // Half circle of the gauge: radius 80, centre (100, 100).
 const GAUGE_LENGTH = Math.PI * 80;
 
@@ -71,6 +72,12 @@ export class SpmDashboard extends Component {
     get offlineHint() {
         return _t(
             "Live updates are paused: the figures may be out of date until the connection is back."
+        );
+    }
+
+    get heldHint() {
+        return _t(
+            "Held: waiting for the review of the secondary billing. Recorded, not counted in Achieved until released."
         );
     }
 
@@ -292,6 +299,13 @@ export class SpmDashboard extends Component {
                         backgroundColor: "#8fcbce",
                         pointStyle: "rect",
                         order: 2,
+                    },
+                    {
+                        label: _t("Held"),
+                        data: trend.map((month) => month.held),
+                        backgroundColor: "#f0ad4e",
+                        pointStyle: "rect",
+                        order: 3,
                     },
                 ],
             },
