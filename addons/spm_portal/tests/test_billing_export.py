@@ -51,7 +51,9 @@ class TestBillingExport(TransactionCase):
             "the separator and Grand Total rows are skipped, the voucher's columns carried to its items",
         )
         self.assertEqual(
-            [(r["quantity"], r["price_unit"]) for r in export.rows], [(10, 1250), (2, 123456.78), (1, 100)]
+            [(r["quantity"], r["price_unit"]) for r in export.rows],
+            [("10", "1250.00"), ("2", "123456.78"), ("1", "100.00")],
+            "the texts the billing checker reads, grouping and units dropped",
         )
         self.assertEqual([r["type"] for r in export.rows], ["sale"] * 3)
         billings, errors = group_rows(self.env, export.rows)
@@ -67,7 +69,7 @@ class TestBillingExport(TransactionCase):
         self.assertEqual(export.layout, self.env.ref("spm_portal.spm_layout_marg_sales_register"))
         self.assertEqual(
             [
-                (r["bill_number"], r["bill_date"], r["retailer"], r["product"], r["quantity"])
+                (r["bill_number"], r["bill_date"], r["retailer"], r["product"], float(r["quantity"]))
                 for r in export.rows
             ],
             [
@@ -83,7 +85,7 @@ class TestBillingExport(TransactionCase):
         self.assertEqual(export.layout, self.env.ref("spm_portal.spm_layout_busy_sales_register"))
         self.assertEqual(
             [
-                (r["bill_number"], r["retailer"], r["retailer_city"], r["product"], r["price_unit"])
+                (r["bill_number"], r["retailer"], r["retailer_city"], r["product"], float(r["price_unit"]))
                 for r in export.rows
             ],
             [
@@ -124,7 +126,10 @@ class TestBillingExport(TransactionCase):
         mapped = self.read_file(data, mapping=export.guess)
         self.assertFalse(mapped.errors)
         self.assertEqual(
-            [(r["bill_number"], r["bill_date"], r["quantity"], r["price_unit"]) for r in mapped.rows],
+            [
+                (r["bill_number"], r["bill_date"], float(r["quantity"]), float(r["price_unit"]))
+                for r in mapped.rows
+            ],
             [
                 ("INV/1", datetime.date(2026, 4, 1), 12, 1250.5),
                 ("INV/2", datetime.date(2026, 4, 1), 1, 123456.78),

@@ -20,7 +20,7 @@ The result is rows in the shape of :func:`.billing_file.read_rows`, for
 import datetime
 import re
 
-from .billing_columns import COLUMNS, REQUIRED_COLUMNS, normalize_header
+from .billing_columns import REQUIRED_COLUMNS, normalize_header
 from .billing_file import (
     FileError,
     _cell,
@@ -152,6 +152,18 @@ GROUPED = re.compile(r"^[-+]?\d{1,3}(?:,\d{2})*,\d{3}(?:\.\d+)?$|^[-+]?\d{1,3}(?
 WITH_UNIT = re.compile(r"^([-+]?[\d,]*\.?\d+)\s*/?\s*[A-Za-z][A-Za-z.]{0,9}$")
 GSTIN = re.compile(r"^\d{2}[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]$")
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{1,29}$")
+PLAIN_NUMBER = re.compile(r"[-+]?\d*\.?\d+")
+NUMBER_FIELDS = frozenset(("quantity", "price_unit", "amount"))
+# The billing column an export's field is checked and reported as.
+FIELD_COLUMNS = {
+    "retailer_code": "retailer",
+    "retailer_vat": "retailer",
+    "retailer_city": "retailer",
+    "product_name": "product",
+    "amount": "price_unit",
+}
+BILL_CARRIED = ("bill_number", *BILL_FIELDS)
+MAX_DATES_KEPT = 10_000
 HEADER_SCAN = 30  # records looked at for the header
 SAMPLE_ROWS = 5  # rows under the header shown beside the columns on the mapping page
 MAX_TITLE = 60  # characters of a column's title kept for the mapping page
@@ -419,16 +431,16 @@ def _chain(head, records):
 
 
 def _mapped_rows(env, keys, mapping, records, max_rows):
-    """The rows under an export's header, in the billing columns."""
+    """The rows under an export's header, in the billing columns. (It runs for every
+    row of files of 50,000: kept short.)"""
     _ = env._
-    index_of = {field: keys.index(key) for key, field in mapping.items()}
-    rows, errors, count = [], ErrorList(), 0
+    fields = [(field, keys.index(key)) for key, field in mapping.items()]
+    rows, errors, count, dates = [], ErrorList(), 0, {}
     bill, bill_lines = None, 0
     for number, values in records:
-        if all(_is_blank(v) for v in values) or any(
-            isinstance(v, str) and TOTALS.match(v) for v in values[:MAX_COLUMNS]
-        ):
-            continue
+        cells = _mapped_cells(env, number, values, fields, errors, dates)
+        if not cells:
+            continue  # blank in the columns read, or refused (its errors are listed)
         count += 1
         if count > max_rows:
             raise FileError(
@@ -438,22 +450,21 @@ def _mapped_rows(env, keys, mapping, records, max_rows):
                     limit=format(max_rows, ","),
                 ),
             )
-        cells = _mapped_cells(env, number, values, index_of, errors)
-        if cells is None:
-            continue
-        has_product = not _is_blank(cells.get("product")) or not _is_blank(cells.get("product_name"))
+        product = cells.get("product", cells.get("product_name"))
         bill_number = cells.get("bill_number")
-        if not _is_blank(bill_number) and (not bill or str(bill_number) != str(bill["bill_number"])):
+        if any(isinstance(value, str) and TOTALS.match(value) for value in (product, bill_number)):
+            continue
+        if bill_number is not None and (not bill or str(bill_number) != str(bill["bill_number"])):
             if bill and not bill_lines:
                 errors.add(_no_lines(env, bill))
             bill, bill_lines = {"row": number, **cells}, 0
-        elif _is_blank(bill_number) and has_product and bill:
+        elif bill_number is None and product is not None and bill:
             # An item row under its bill's row (a voucher's first row, merged cells):
             # the bill's columns carry down.
-            cells.update(
-                {f: bill[f] for f in ("bill_number", *BILL_FIELDS) if _is_blank(cells.get(f)) and f in bill}
-            )
-        if not has_product:
+            for field in BILL_CARRIED:
+                if field not in cells and field in bill:
+                    cells[field] = bill[field]
+        if product is None:
             continue  # a bill's row above its item rows, its total, or a separator
         bill_lines += 1
         rows.append(_billing_row(number, cells))
@@ -472,29 +483,49 @@ def _no_lines(env, bill):
     )
 
 
-def _mapped_cells(env, number, values, index_of, errors):
-    """{field: value} of one row, numbers and dates read; None when a cell is refused."""
-    cells, refused = {}, False
-    for field, index in index_of.items():
-        raw = values[index] if index < len(values) else None
-        if _is_blank(raw):
+def _export_number_text(text):
+    """An export's number as the billing checker reads it: grouping (1,23,456.78) and
+    unit (10 Nos, 12.50/Box) dropped; any other text as it is, for the checker to refuse."""
+    if PLAIN_NUMBER.fullmatch(text):
+        return text
+    unit = WITH_UNIT.match(text)
+    if unit:
+        text = unit.group(1)
+    return text.replace(",", "") if GROUPED.match(text) else text
+
+
+def _mapped_cells(env, number, values, fields, errors, dates):
+    """{field: value} of one row's non-blank cells, numbers and dates read (``dates``
+    keeps the dates read, few in a file); None when a cell is refused."""
+    cells, refused, size = {}, False, len(values)
+    for field, index in fields:
+        raw = values[index] if index < size else None
+        if raw is None:
             continue
-        value = _cell(raw)
-        if isinstance(value, str):
-            column = field if field in COLUMNS else "retailer" if field.startswith("retailer") else "product"
-            problem = _cell_error(env, value) or _formula_error(env, column, value)
-            if problem:
-                errors.add(_error(number, column, problem))
-                refused = True
-                continue
-        if field in ("quantity", "price_unit", "amount"):
-            number_value = read_export_number(value)
-            value = value if number_value is None else number_value
+        if not isinstance(raw, str):
+            value = _cell(raw)
+            cells[field] = (read_export_date(value) or value) if field == "bill_date" else value
+            continue
+        value = raw.strip()
+        if not value:
+            continue
+        problem = _cell_error(env, value) or _formula_error(env, FIELD_COLUMNS.get(field, field), value)
+        if problem:
+            errors.add(_error(number, FIELD_COLUMNS.get(field, field), problem))
+            refused = True
+        elif field in NUMBER_FIELDS:
+            cells[field] = _export_number_text(value)
         elif field == "bill_date":
-            value = read_export_date(value) or value
-        elif field == "type" and isinstance(value, str):
-            value = TYPE_WORDS.get(value.casefold(), value)
-        cells[field] = value
+            date = dates.get(value)
+            if date is None:
+                date = read_export_date(value) or value
+                if len(dates) < MAX_DATES_KEPT:
+                    dates[value] = date
+            cells[field] = date
+        elif field == "type":
+            cells[field] = TYPE_WORDS.get(value.casefold(), value)
+        else:
+            cells[field] = value
     return None if refused else cells
 
 
@@ -512,15 +543,12 @@ def _billing_row(number, cells):
     ):
         if column in cells:
             row[column] = cells[column]
-    row["retailer"] = (
-        cells.get("retailer") if not _is_blank(cells.get("retailer")) else cells.get("retailer_code")
-    )
-    row["product"] = (
-        cells.get("product") if not _is_blank(cells.get("product")) else cells.get("product_name")
-    )
-    price, amount, quantity = cells.get("price_unit"), cells.get("amount"), cells.get("quantity")
-    if price is None and isinstance(amount, float) and isinstance(quantity, float) and quantity:
+    row["retailer"] = cells.get("retailer", cells.get("retailer_code"))
+    row["product"] = cells.get("product", cells.get("product_name"))
+    price = cells.get("price_unit")
+    if price is None and "amount" in cells:
         # Only the line's amount is given: its unit price, as exact as the checker rounds prices.
-        price = round(amount / quantity, 6)
+        amount, quantity = to_number(cells["amount"]), to_number(cells.get("quantity"))
+        price = round(amount / quantity, 6) if amount is not None and quantity else None
     row["price_unit"] = price
     return row
