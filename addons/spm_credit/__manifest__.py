@@ -18,6 +18,7 @@
         "views/spm_business_unit_views.xml",
         "views/sale_order_views.xml",
         "views/account_move_views.xml",
+        "wizards/spm_credit_close_views.xml",
         "views/res_config_settings_views.xml",
         "report/spm_achievement_report_views.xml",
         "security/spm_achievement_security.xml",
@@ -26,6 +27,8 @@
         "views/spm_credit_menus.xml",
         "views/spm_credit_monthly_views.xml",
         "views/spm_first_run_views.xml",
+        "security/spm_credit_lock_security.xml",
+        "views/spm_credit_lock_views.xml",
     ],
     "demo": [
         "demo/spm_credit_demo.xml",

@@ -26,6 +26,10 @@
         "wizards/spm_secondary_billing_reject_views.xml",
         "views/spm_portal_templates.xml",
         "views/spm_portal_menus.xml",
+        "security/spm_channel_security.xml",
+        "views/res_partner_channel_views.xml",
+        "wizards/spm_credit_close_views.xml",
+        "views/spm_distributor_completeness_views.xml",
         "views/spm_distributor_layout_views.xml",
     ],
     "demo": [

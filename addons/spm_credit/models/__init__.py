@@ -1,4 +1,5 @@
 from . import res_company
+from . import spm_credit_lock
 from . import res_config_settings
 from . import spm_business_unit
 from . import spm_credit_source_mixin

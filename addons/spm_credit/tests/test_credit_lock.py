@@ -71,7 +71,8 @@ class TestCreditLock(SpmCreditCase):
         with self.assertRaises(AccessError):
             self.company.with_user(settings_user).write({"spm_credit_lock_date": "2026-01-31"})
         settings_user.groups_id |= self.env.ref("spm_quota.group_spm_admin")
-        self.company.with_user(settings_user).write({"spm_credit_lock_date": "2026-01-31"})
+        # The close path: a direct write is refused while distributors have not reported.
+        self.company.with_user(settings_user)._spm_close_credit_period("2026-01-31", "Year-end audit")
         self.assertEqual(self.company.spm_credit_lock_date, date(2026, 1, 31))
 
     def test_reversal_of_an_adjustment_keeps_its_original_date(self):

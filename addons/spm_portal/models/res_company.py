@@ -57,3 +57,10 @@ class ResCompany(models.Model):
         ):
             raise AccessError(_("Only SPM administrators can change the bounds of secondary billings."))
         return super().write(vals)
+
+    def _spm_credit_close_blockers(self, date_from, date_to):
+        blockers = super()._spm_credit_close_blockers(date_from, date_to)
+        incomplete = self.env["spm.distributor.completeness"]._spm_incomplete(
+            self, self._spm_closed_months(date_from, date_to)
+        )
+        return {**blockers, **incomplete}

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+REPORT_CADENCES = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -28,6 +30,14 @@ class ResPartner(models.Model):
         groups="base.group_portal,spm_quota.group_spm_salesperson,spm_credit.group_spm_accountant",
     )
     spm_secondary_billing_count = fields.Integer(compute="_compute_spm_secondary_billing_count")
+    spm_report_cadence = fields.Selection(
+        REPORT_CADENCES,
+        string="Expected Reporting",
+        default="monthly",
+        help="How often this distributor should send its secondary billings: a month is complete "
+        "with a billing in it (monthly), in each of its four weeks (weekly) or on each weekday (daily).",
+        groups="base.group_user",
+    )
 
     def _compute_spm_secondary_billing_count(self):
         if not self.env["spm.secondary.billing"].has_access("read"):

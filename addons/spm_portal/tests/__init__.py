@@ -28,3 +28,5 @@ from . import test_upload_refused_tour
 from . import test_billing_export
 from . import test_held_credit
 from . import test_held_credit_tour
+from . import test_close_completeness
+from . import test_late_billing

@@ -1,2 +1,3 @@
 from . import spm_credit_report_wizard
 from . import spm_secondary_billing_reject
+from . import spm_credit_close
