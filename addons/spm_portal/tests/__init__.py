@@ -5,6 +5,7 @@ from . import test_api
 from . import test_portal
 from . import test_access
 from . import test_tour
+from . import test_api_key_tour
 from . import test_access_matrix
 from . import test_api_fuzz
 from . import test_full_read
