@@ -10,7 +10,7 @@
     ./spm lint    ruff and pylint-odoo over the addons and the tooling
     ./spm bench   the benchmarks, written to docs/benchmarks.md
     ./spm setup   install Odoo and start PostgreSQL only
-    ./spm stop    stop the embedded PostgreSQL
+    ./spm stop    stop the embedded PostgreSQL (and its replica)
 
 Everything this command installs lives outside the clone (``$SPM_HOME``,
 by default ``~/.cache/spm``: the Odoo source and the virtual environment),
@@ -34,7 +34,7 @@ from .common import ADDONS, ROOT, STATE, VENV, VENV_PYTHON, SpmError, say
 from .database import Database
 from .install import setup_odoo
 from .instance import install_addons, odoo_cmd, odoo_config, prepare
-from .production import run_production
+from .production import REPLICA, REPLICA_SLOT, Replica, run_production
 from .suites import cmd_odoo_suites
 from .testrun import cmd_test
 
@@ -115,7 +115,10 @@ def cmd_setup(_args):
 
 
 def cmd_stop(_args):
-    Database().stop()
+    # The replica first: it would only try to reconnect to a stopped primary.
+    db = Database()
+    Replica(db, REPLICA, REPLICA_SLOT).stop()
+    db.stop()
     return 0
 
 
@@ -178,7 +181,7 @@ def _parser():
     bench.set_defaults(func=cmd_bench)
     sub.add_parser("lint", help="ruff and pylint-odoo").set_defaults(func=cmd_lint)
     sub.add_parser("setup", help="install Odoo and start PostgreSQL only").set_defaults(func=cmd_setup)
-    sub.add_parser("stop", help="stop the embedded PostgreSQL").set_defaults(func=cmd_stop)
+    sub.add_parser("stop", help="stop the embedded PostgreSQL and its replica").set_defaults(func=cmd_stop)
     return parser
 
 

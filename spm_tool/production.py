@@ -40,6 +40,8 @@ STREAMING_TIMEOUT = 60
 # WAL the primary keeps for a stopped replica; past it the slot is
 # invalidated and the replica is made again at its next start.
 MAX_SLOT_WAL_KEEP = "2GB"
+# The replica of ./spm run --production, kept between runs.
+REPLICA, REPLICA_SLOT = STATE / "pg-replica", "spm_replica"
 
 
 def max_body_size():
@@ -219,6 +221,8 @@ class Replica(Database):
         return False
 
     def stop(self):
+        if not self.cluster.exists():
+            return
         bindir = _pg_bindir()
         data = self._data_dir()
         if bindir and (data / "PG_VERSION").is_file():
@@ -258,7 +262,7 @@ class Production:
         with_replica=True,
         folder=None,
         replica_folder=None,
-        slot="spm_replica",
+        slot=REPLICA_SLOT,
         listen="0.0.0.0",  # noqa: S104 - the public side of the proxy
         limit_time_real=LIMIT_TIME_REAL,
         log_level="info",
@@ -269,7 +273,7 @@ class Production:
         self.port = port or free_port()
         self.listen, self.limit_time_real, self.log_level = listen, limit_time_real, log_level
         self.url = f"http://127.0.0.1:{self.port}"
-        self.replica = Replica(db, replica_folder or STATE / "pg-replica", slot) if with_replica else None
+        self.replica = Replica(db, replica_folder or REPLICA, slot) if with_replica else None
         self.odoo = self.nginx = None
         self.odoo_port = self.gevent_port = None
 
