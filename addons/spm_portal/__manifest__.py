@@ -34,6 +34,7 @@
     ],
     "demo": [
         "demo/spm_portal_demo.xml",
+        "demo/spm_distributor_layout_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [
