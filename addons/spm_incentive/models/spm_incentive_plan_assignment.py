@@ -117,7 +117,9 @@ class SpmIncentivePlanAssignment(models.Model):
 
         :return: {assignment id: {period_start, period_end, measure, target,
             attainment, earned, tier_rate, next_tier_gap, next_tier_rate,
-            what_if_earned}} (floats; attainment ``None`` without a target)
+            what_if_earned, held (the measure of credit held), held_would_add
+            (what it would earn once released)}} (floats; attainment ``None``
+            without a target)
         """
         self.check_access("read")
         try:
@@ -138,13 +140,18 @@ class SpmIncentivePlanAssignment(models.Model):
             for assignment, earning in group._earnings(start, end, versions).items():
                 version, payout = earning["version"], earning["payout"]
                 weight = to_decimal(version._weight(assignment.business_unit_id.id)) / 100
-                what_if_payout = compute_payout(
-                    earning["measure"] + extra * weight,
-                    earning["target"],
-                    version._tiers(),
-                    target_incentive=assignment.target_incentive,
-                    **version._payout_options(),
-                )
+
+                def payout_with(more, earning=earning, version=version):
+                    return compute_payout(
+                        earning["measure"] + more,
+                        earning["target"],
+                        version._tiers(),
+                        target_incentive=earning["target_incentive"],
+                        **version._payout_options(),
+                    )
+
+                what_if_payout = payout_with(extra * weight)
+                held_payout = payout_with(earning["held"])
                 result[assignment.id] = {
                     "period_start": start,
                     "period_end": end,
@@ -156,6 +163,8 @@ class SpmIncentivePlanAssignment(models.Model):
                     "next_tier_gap": None if payout.next_tier_gap is None else float(payout.next_tier_gap),
                     "next_tier_rate": None if payout.next_tier_rate is None else float(payout.next_tier_rate),
                     "what_if_earned": float(what_if_payout.amount),
+                    "held": float(earning["held"]),
+                    "held_would_add": float(held_payout.amount - payout.amount),
                 }
         return result
 
@@ -238,8 +247,10 @@ class SpmIncentivePlanAssignment(models.Model):
         :param dict versions: {plan: version} to pay by (default: each plan's
             version in force on ``date_from``)
         :return: {assignment: {"version", "months": [{month, achieved,
-            collected, measure, target}], "measure", "target", "payout"}}
-            (decimals), for assignments whose plan has a version then
+            collected, measure, target, held}], "measure", "target", "held"
+            (the measure of the credit held, not earning until released),
+            "target_incentive" (prorated), "payout"}} (decimals), for
+            assignments whose plan has a version then
         """
         if versions is None:
             versions = self.plan_id._version_at(date_from)
@@ -269,18 +280,22 @@ class SpmIncentivePlanAssignment(models.Model):
                 # count, and the target incentive is prorated by its days.
                 for month in months_covered(months, assignment.date_from, assignment.date_to):
                     if needs_lines:
-                        achieved = collected = measure = Decimal(0)
-                        for categ, secondary, amount, paid in line_credit.get((user, unit, month), ()):
+                        achieved = collected = measure = held = Decimal(0)
+                        for categ, secondary, amount, paid, on_hold in line_credit.get(
+                            (user, unit, month), ()
+                        ):
                             if not version._source_matches_credit(secondary):
                                 continue
                             weight = to_decimal(version._weight(unit, categ_paths.get(categ)))
                             achieved += amount
                             collected += paid
                             measure += version._measure_of(amount, paid) * weight / 100
+                            held += version._measure_of(on_hold, Decimal(0)) * weight / 100
                     else:
-                        achieved, collected = credit.get((user, unit, month), (Decimal(0), Decimal(0)))
+                        achieved, collected, held = credit.get((user, unit, month), (Decimal(0),) * 3)
                         weight = to_decimal(version._weight(unit))
                         measure = version._measure_of(achieved, collected) * weight / 100
+                        held = version._measure_of(held, Decimal(0)) * weight / 100
                     rows.append(
                         {
                             "month": month,
@@ -288,35 +303,38 @@ class SpmIncentivePlanAssignment(models.Model):
                             "collected": collected,
                             "measure": measure,
                             "target": targets.get((user, unit, month), Decimal(0)),
+                            "held": held,
                         }
                     )
                 measure = sum((row["measure"] for row in rows), Decimal(0))
                 target = sum((row["target"] for row in rows), Decimal(0))
+                target_incentive = to_decimal(assignment.target_incentive) * covered_fraction(
+                    date_from, date_to, assignment.date_from, assignment.date_to
+                )
                 result[assignment] = {
                     "version": version,
                     "months": rows,
                     "measure": measure,
                     "target": target,
+                    "held": sum((row["held"] for row in rows), Decimal(0)),
+                    "target_incentive": target_incentive,
                     "payout": compute_payout(
-                        measure,
-                        target,
-                        tiers,
-                        target_incentive=to_decimal(assignment.target_incentive)
-                        * covered_fraction(date_from, date_to, assignment.date_from, assignment.date_to),
-                        **options,
+                        measure, target, tiers, target_incentive=target_incentive, **options
                     ),
                 }
         return result
 
     def _read_monthly_credit(self, user_ids, months, company_ids):
-        """{(user, unit, month): (achieved, collected)} from the monthly aggregate, one query."""
+        """{(user, unit, month): (achieved, collected, held)} from the monthly
+        aggregate, one query (held credit is not achieved: see spm_credit)."""
         if not user_ids:
             return {}
         self.env["spm.credit.monthly"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
-                SELECT user_id, business_unit_id, month, SUM(amount)::text, SUM(amount_collected)::text
+                SELECT user_id, business_unit_id, month, SUM(amount)::text, SUM(amount_collected)::text,
+                       SUM(COALESCE(held_amount, 0))::text
                   FROM spm_credit_monthly
                  WHERE user_id = ANY(%s) AND month = ANY(%s) AND company_id = ANY(%s)
                  GROUP BY 1, 2, 3
@@ -327,13 +345,14 @@ class SpmIncentivePlanAssignment(models.Model):
             )
         )
         return {
-            (user, unit, month): (Decimal(amount or 0), Decimal(collected or 0))
-            for user, unit, month, amount, collected in self.env.cr.fetchall()
+            (user, unit, month): (Decimal(amount or 0), Decimal(collected or 0), Decimal(held or 0))
+            for user, unit, month, amount, collected, held in self.env.cr.fetchall()
         }
 
     def _read_line_credit(self, user_ids, months, company_ids):
-        """{(user, unit, month): [(category, secondary, achieved, collected)]}
-        from the credit lines, one query."""
+        """{(user, unit, month): [(category, secondary, achieved, collected, held)]}
+        from the credit lines, one query; a held line (and its reversal) is
+        held, never achieved."""
         if not user_ids:
             return {}
         self.env["spm.credit.line"].flush_model()
@@ -341,7 +360,9 @@ class SpmIncentivePlanAssignment(models.Model):
             SQL(
                 """
                 SELECT l.user_id, l.business_unit_id, l.month, pt.categ_id, l.basis = 'secondary',
-                       SUM(COALESCE(l.amount, 0))::text, SUM(COALESCE(l.amount_collected, 0))::text
+                       COALESCE(SUM(l.amount) FILTER (WHERE NOT COALESCE(l.is_held, FALSE)), 0)::text,
+                       SUM(COALESCE(l.amount_collected, 0))::text,
+                       COALESCE(SUM(l.amount) FILTER (WHERE l.is_held), 0)::text
                   FROM spm_credit_line l
                   LEFT JOIN product_product pp ON pp.id = l.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
@@ -354,8 +375,10 @@ class SpmIncentivePlanAssignment(models.Model):
             )
         )
         result = defaultdict(list)
-        for user, unit, month, categ, secondary, amount, collected in self.env.cr.fetchall():
-            result[user, unit, month].append((categ, secondary, Decimal(amount), Decimal(collected)))
+        for user, unit, month, categ, secondary, amount, collected, held in self.env.cr.fetchall():
+            result[user, unit, month].append(
+                (categ, secondary, Decimal(amount), Decimal(collected), Decimal(held))
+            )
         return result
 
     def _read_targets(self, user_ids, months):

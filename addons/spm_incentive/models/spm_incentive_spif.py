@@ -84,6 +84,7 @@ class SpmIncentiveSpif(models.Model):
                       LEFT JOIN account_move_line aml ON aml.id = l.move_line_id
                       LEFT JOIN sale_order_line sol ON sol.id = l.sale_line_id AND l.move_line_id IS NULL
                      WHERE l.user_id = ANY(%s) AND l.company_id = %s AND l.date BETWEEN %s AND %s AND %s
+                       AND NOT COALESCE(l.is_held, FALSE)
                      GROUP BY 1, 2
                     """,
                     sorted(user_ids),

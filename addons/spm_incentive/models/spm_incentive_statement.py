@@ -620,7 +620,7 @@ class SpmIncentiveStatement(models.Model):
                             ELSE NOT pg_visible_in_snapshot(l.spm_xact, p.snap::pg_snapshot) END
                   LEFT JOIN product_product pp ON pp.id = l.product_id
                   LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                 WHERE l.amount <> 0
+                 WHERE l.amount <> 0 AND NOT COALESCE(l.is_held, FALSE)
                    AND NOT EXISTS (SELECT 1 FROM spm_incentive_statement_line sl
                                     WHERE sl.credit_line_id = l.id AND sl.kind IN ('clawback', 'late'))
                  ORDER BY l.id

@@ -58,3 +58,44 @@ class TestSecondaryPlan(SpmIncentiveCase, SpmBillingsCommon):
         clawback = following.line_ids.filtered(lambda line: line.kind == "clawback")
         self.assertEqual(sum(clawback.mapped("amount")), -40.0)
         self.assertIn(billing.display_name, clawback[0].reason)
+
+    def test_held_credit_earns_nothing_until_released(self):
+        self._billing(number="S-001", lines=[("T-INS", 10, 100.0)], bill_date=self.day)
+        held = self._billing(number="S-002", lines=[("T-INS", 5, 100.0)], bill_date=self.day, submit=False)
+        # Held as the channel-trust checks hold it (trusted workflow), and credited.
+        held._write_workflow({"state": "held"})
+        held._spm_sync_credit()
+        held_lines = self.Credit.search(
+            [("secondary_billing_id", "=", held.id), ("user_id", "=", self.sales_b.id)]
+        )
+        self.assertTrue(held_lines and all(held_lines.mapped("is_held")))
+        earning = self.secondary_b.with_user(self.sales_b).get_earnings(self.day)[self.secondary_b.id]
+        # 40 % of 1,000 achieved; 40 % of 500 held: 10 % more once released
+        self.assertEqual((earning["measure"], earning["earned"]), (400.0, 40.0))
+        self.assertEqual((earning["held"], earning["held_would_add"]), (200.0, 20.0))
+        statement = self._statement()
+        self.assertEqual(statement.measure, 400.0)
+        self.assertFalse(statement.line_ids.credit_line_ids & held_lines)
+        # Released: it earns, nothing is held.
+        held._write_workflow({"state": "validated"})
+        held._spm_sync_credit()
+        earning = self.secondary_b.with_user(self.sales_b).get_earnings(self.day)[self.secondary_b.id]
+        self.assertEqual((earning["measure"], earning["earned"], earning["held"]), (600.0, 60.0, 0.0))
+        statement.action_recompute()
+        self.assertEqual(statement.plan_amount, 60.0)
+
+    def test_held_credit_released_after_approval_is_late_credit(self):
+        held = self._billing(number="S-003", lines=[("T-INS", 5, 100.0)], bill_date=self.day, submit=False)
+        held._write_workflow({"state": "held"})
+        held._spm_sync_credit()
+        self._billing(number="S-004", lines=[("T-INS", 10, 100.0)], bill_date=self.day)
+        statement = self._statement()
+        statement.with_user(self.manager_pharma).action_approve_manager()
+        held._write_workflow({"state": "validated"})
+        held._spm_sync_credit()
+        following = self._generate(str(statement.period_end + timedelta(days=1)))
+        following = following.filtered(lambda s: s.assignment_id == self.secondary_b)
+        # The held line's reversal is not a clawback; the released credit comes late, at 10 %.
+        self.assertFalse(following.line_ids.filtered(lambda line: line.kind == "clawback"))
+        late = following.line_ids.filtered(lambda line: line.kind == "late")
+        self.assertEqual(sum(late.mapped("amount")), 20.0)

@@ -120,6 +120,17 @@ export class SpmEarnings extends Component {
         });
     }
 
+    /**
+     * Credit held for review earns nothing yet: say how much and what its
+     * release would add.
+     */
+    heldLabel(earning) {
+        return _t("%(held)s of credit is held for review: once released it adds %(more)s.", {
+            held: this.formatAmount(earning.held, earning.currency_id),
+            more: this.formatAmount(earning.held_would_add, earning.currency_id),
+        });
+    }
+
     formatPercent(value) {
         // Without a target there is no attainment.
         if (value === null || value === undefined) {
