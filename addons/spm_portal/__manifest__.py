@@ -11,6 +11,7 @@
     "data": [
         "security/spm_portal_security.xml",
         "security/ir.model.access.csv",
+        "security/spm_distributor_stock_security.xml",
         "security/spm_secondary_upload_security.xml",
         "security/spm_distributor_layout_security.xml",
         "data/ir_sequence_data.xml",
@@ -26,6 +27,8 @@
         "wizards/spm_secondary_billing_reject_views.xml",
         "views/spm_portal_templates.xml",
         "views/spm_portal_menus.xml",
+        "views/spm_distributor_stock_views.xml",
+        "views/spm_distributor_stock_templates.xml",
         "security/spm_channel_security.xml",
         "views/res_partner_channel_views.xml",
         "wizards/spm_credit_close_views.xml",

@@ -1,3 +1,4 @@
 from . import portal
+from . import stock
 from . import api
 from . import api_keys

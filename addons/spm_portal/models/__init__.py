@@ -12,3 +12,7 @@ from . import spm_credit_line
 from . import spm_credit_engine
 from . import spm_credit_issue
 from . import spm_credit_dispute
+from . import spm_distributor_stock_statement
+from . import spm_distributor_stock_statement_line
+from . import spm_distributor_stock
+from . import spm_distributor_stock_variance

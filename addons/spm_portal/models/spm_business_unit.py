@@ -22,6 +22,14 @@ class SpmBusinessUnit(models.Model):
         required=True,
         tracking=True,
     )
+    spm_stock_tolerance = fields.Float(
+        "Stock Tolerance",
+        digits="Product Unit of Measure",
+        default=0.0,
+        tracking=True,
+        help="How far below zero a secondary billing may take a distributor's stock of a product of "
+        "this unit (in the product's unit) before it is held for want of stock.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

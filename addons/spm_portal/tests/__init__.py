@@ -31,3 +31,5 @@ from . import test_held_credit
 from . import test_held_credit_tour
 from . import test_close_completeness
 from . import test_late_billing
+from . import test_stock_ledger
+from . import test_stock_portal

@@ -48,3 +48,8 @@ MAX_TEMPLATE_PRODUCTS = 5000  # products listed on the second sheet of the XLSX 
 MAX_API_KEYS = 20  # live keys of one portal user
 MAX_API_KEY_NAME = 100  # characters of a key's description
 MIN_API_KEY_DAYS, MAX_API_KEY_DAYS = 1, 365  # the duration a company gives its distributors' keys
+
+# ------------------------------------------------------------ distributors' stock statements
+MAX_STATEMENT_LINES = 5000  # product lines of one stock statement (form or file)
+MAX_STOCK_QUANTITY = 1e9  # a declared stock of one product, in its unit
+MAX_STATEMENT_AGE_DAYS = 3 * 366  # a statement is dated at most this many days back, never ahead

@@ -1,0 +1,321 @@
+from collections import defaultdict
+
+from odoo import _, api, fields, models, tools
+from odoo.tools import SQL, float_compare, float_round
+
+# Only goods are stocked: services and combos are not counted.
+STOCKED_TYPE = "consu"
+# What the view reads: flushed before it is searched (see BaseModel._flush_search).
+LEDGER_DEPENDS = {
+    "account.move": ["state", "move_type", "commercial_partner_id", "company_id", "invoice_date", "date"],
+    "account.move.line": ["move_id", "product_id", "quantity", "product_uom_id", "display_type"],
+    "spm.secondary.billing.line": [
+        "billing_id",
+        "product_id",
+        "quantity",
+        "state",
+        "billing_type",
+        "distributor_id",
+        "company_id",
+        "bill_date",
+    ],
+    "product.product": ["product_tmpl_id"],
+    "product.template": ["type", "uom_id"],
+    "res.partner": ["is_distributor"],
+    "uom.uom": ["factor", "rounding"],
+}
+
+
+class SpmDistributorStock(models.Model):
+    """The movements of a distributor's stock, read from the documents (no copy):
+    posted customer invoices of the company to the distributor (credit notes
+    subtracted), in the product's unit; its validated secondary billings, sales
+    subtracted and retailers' returns added. The stock of a day is the latest
+    confirmed stock statement on or before it plus the movements after the
+    statement up to that day (see :meth:`_spm_stock_at`)."""
+
+    _name = "spm.distributor.stock"
+    _description = "Distributor Stock Movement"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "product_id"
+    _depends = LEDGER_DEPENDS
+
+    distributor_id = fields.Many2one("res.partner", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    product_id = fields.Many2one("product.product", readonly=True)
+    uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
+    date = fields.Date(readonly=True)
+    kind = fields.Selection(
+        [
+            ("primary", "Primary sale"),
+            ("credit_note", "Credit note"),
+            ("secondary", "Secondary sale"),
+            ("return", "Retailer return"),
+        ],
+        readonly=True,
+    )
+    quantity = fields.Float(
+        digits="Product Unit of Measure", readonly=True, help="Added to the stock; negative when it leaves."
+    )
+    move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
+    billing_id = fields.Many2one("spm.secondary.billing", string="Secondary Billing", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE OR REPLACE VIEW %(table)s AS (
+                    SELECT aml.id * 2 AS id,
+                           move.commercial_partner_id AS distributor_id,
+                           move.company_id AS company_id,
+                           aml.product_id AS product_id,
+                           template.uom_id AS uom_id,
+                           COALESCE(move.invoice_date, move.date) AS date,
+                           CASE WHEN move.move_type = 'out_refund' THEN 'credit_note'
+                                ELSE 'primary' END AS kind,
+                           -- in the product's unit, rounded to it (uom.uom._compute_quantity)
+                           (CASE WHEN move.move_type = 'out_refund' THEN -1 ELSE 1 END)
+                           * ROUND(
+                               aml.quantity * COALESCE(product_uom.factor / NULLIF(line_uom.factor, 0), 1)
+                               / product_uom.rounding
+                           ) * product_uom.rounding AS quantity,
+                           move.id AS move_id,
+                           NULL::integer AS billing_id
+                      FROM account_move_line aml
+                      JOIN account_move move ON move.id = aml.move_id
+                      JOIN res_partner distributor
+                        ON distributor.id = move.commercial_partner_id AND distributor.is_distributor
+                      JOIN product_product product ON product.id = aml.product_id
+                      JOIN product_template template
+                        ON template.id = product.product_tmpl_id AND template.type = %(stocked)s
+                      JOIN uom_uom product_uom ON product_uom.id = template.uom_id
+                 LEFT JOIN uom_uom line_uom ON line_uom.id = aml.product_uom_id
+                     WHERE move.state = 'posted'
+                       AND move.move_type IN ('out_invoice', 'out_refund')
+                       AND aml.display_type = 'product'
+                 UNION ALL
+                    SELECT line.id * 2 + 1,
+                           line.distributor_id,
+                           line.company_id,
+                           line.product_id,
+                           template.uom_id,
+                           line.bill_date,
+                           CASE WHEN line.billing_type = 'return' THEN 'return' ELSE 'secondary' END,
+                           CASE WHEN line.billing_type = 'return' THEN line.quantity ELSE -line.quantity END,
+                           NULL::integer,
+                           line.billing_id
+                      FROM spm_secondary_billing_line line
+                      JOIN product_product product ON product.id = line.product_id
+                      JOIN product_template template
+                        ON template.id = product.product_tmpl_id AND template.type = %(stocked)s
+                     WHERE line.state = 'validated'
+                )
+                """,
+                table=SQL.identifier(self._table),
+                stocked=STOCKED_TYPE,
+            )
+        )
+
+    # ------------------------------------------------------------ the stock of a day
+
+    @api.model
+    def _spm_stock_at(self, pairs, day, company=None):
+        """The stock of each ``(distributor id, product id)`` of ``pairs`` at the
+        end of ``day``, in the product's unit, in one query.
+
+        :param pairs: ``(distributor id, product id)`` pairs
+        :param day: a date
+        :param company: the company whose documents count (the current one by default)
+        :return: ``{(distributor id, product id): quantity}``
+        """
+        company = company or self.env.company
+        keys = [(distributor_id, product_id, day, company.id) for distributor_id, product_id in pairs]
+        return {key[:2]: quantity for key, (quantity, _counted) in self._spm_stock_of(keys).items()}
+
+    @api.model
+    def _spm_stock_of(self, keys, exclude_billings=()):
+        """The stock of each ``(distributor id, product id, day, company id)`` of
+        ``keys``, in one query: ``{key: (quantity, counted)}`` where ``counted``
+        says whether a confirmed statement on or before the day opens it (the
+        stock is the documents' sum from nothing otherwise).
+
+        :param exclude_billings: ids of billings not counted (those being checked)
+        """
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return {}
+        self.env.flush_all()
+        distributors, products, days, companies = (list(column) for column in zip(*keys, strict=True))
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT asked.distributor_id, asked.product_id, asked.day, asked.company_id,
+                       opening.id IS NOT NULL,
+                       COALESCE((
+                           SELECT SUM(line.quantity)
+                             FROM spm_distributor_stock_statement_line line
+                            WHERE line.statement_id = opening.id AND line.product_id = asked.product_id
+                       ), 0)
+                       + COALESCE((
+                           SELECT SUM(move.quantity)
+                             FROM %(ledger)s move
+                            WHERE move.distributor_id = asked.distributor_id
+                              AND move.product_id = asked.product_id
+                              AND move.company_id = asked.company_id
+                              AND move.date <= asked.day
+                              AND (opening.date IS NULL OR move.date > opening.date)
+                              AND (move.billing_id IS NULL OR move.billing_id != ALL(%(exclude)s))
+                       ), 0)
+                  FROM unnest(
+                           %(distributors)s::int[], %(products)s::int[],
+                           %(days)s::date[], %(companies)s::int[]
+                       ) AS asked(distributor_id, product_id, day, company_id)
+             LEFT JOIN LATERAL (
+                    SELECT statement.id, statement.date
+                      FROM spm_distributor_stock_statement statement
+                     WHERE statement.distributor_id = asked.distributor_id
+                       AND statement.company_id = asked.company_id
+                       AND statement.state = 'confirmed'
+                       AND statement.date <= asked.day
+                  ORDER BY statement.date DESC, statement.id DESC
+                     LIMIT 1
+                   ) opening ON TRUE
+                """,
+                ledger=SQL.identifier(self._table),
+                exclude=list(exclude_billings),
+                distributors=distributors,
+                products=products,
+                days=days,
+                companies=companies,
+            )
+        )
+        return {
+            (distributor_id, product_id, day, company_id): (float(quantity), counted)
+            for distributor_id, product_id, day, company_id, counted, quantity in self.env.cr.fetchall()
+        }
+
+    # ------------------------------------------------------------ stock holds
+
+    @api.model
+    def _spm_stock_shortfalls(self, billings):
+        """The products each of ``billings`` (secondary billings being validated)
+        reports beyond its distributor's stock on its bill date, by more than the
+        tolerance of the product's business unit: ``{billing: [(product, reported, stock)]}``, only
+        billings short of something.
+
+        Only distributors whose stock a confirmed statement opened on or before
+        the bill date are checked. The billings count in date order: a sale the
+        batch reports before another is taken from the stock first, a sale
+        beyond stock takes nothing (it is held), a return adds to it. Three
+        queries whatever the number of billings."""
+        billings = billings.sudo()
+        if not billings:
+            return {}
+        Line = self.env["spm.secondary.billing.line"].sudo()
+        reported = defaultdict(dict)
+        tolerance = {}
+        for billing, product, unit, quantity in Line._read_group(
+            [("billing_id", "in", billings.ids), ("product_id.type", "=", STOCKED_TYPE)],
+            ["billing_id", "product_id", "business_unit_id"],
+            ["quantity:sum"],
+        ):
+            reported[billing][product] = reported[billing].get(product, 0.0) + quantity
+            tolerance[product] = unit.spm_stock_tolerance
+        if not reported:
+            return {}
+
+        def key_of(billing, product):
+            return (billing.distributor_id.id, product.id, billing.bill_date, billing.company_id.id)
+
+        stock = self._spm_stock_of(
+            [key_of(billing, product) for billing, lines in reported.items() for product in lines],
+            exclude_billings=billings.ids,
+        )
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+        taken = defaultdict(float)  # what the batch's earlier billings took from or gave back to the stock
+        result = {}
+        for billing in billings.sorted(lambda b: (b.bill_date, b.id)):
+            lines = reported.get(billing, {})
+            sign = billing._sign()
+            if sign > 0:
+                short = []
+                for product, quantity in lines.items():
+                    key = key_of(billing, product)
+                    available, counted = stock[key]
+                    available += taken[key[:2] + key[3:]]
+                    if (
+                        counted
+                        and float_compare(
+                            available - quantity, -tolerance[product], precision_digits=precision
+                        )
+                        < 0
+                    ):
+                        short.append((product, quantity, float_round(available, precision_digits=precision)))
+                if short:
+                    result[billing] = short
+                    continue
+            for product, quantity in lines.items():
+                key = key_of(billing, product)
+                taken[key[:2] + key[3:]] -= sign * quantity
+        return result
+
+    @api.model
+    def _spm_stock_holds(self, billings):
+        """The stock holds of ``billings`` being validated: ``{billing: [hold vals]}``
+        for those that report more than their distributor's stock (see
+        :meth:`_spm_stock_shortfalls`), the reason in the distributor's words."""
+        precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
+
+        def text(quantity):
+            fixed = f"{float_round(quantity, precision_digits=precision):.{precision}f}"
+            return fixed.rstrip("0").rstrip(".") if "." in fixed else fixed
+
+        result = {}
+        for billing, short in self._spm_stock_shortfalls(billings).items():
+            reason = " ".join(
+                _(
+                    "You report %(reported)s %(unit)s of %(product)s sold; your stock was %(stock)s.",
+                    reported=text(reported),
+                    unit=product.uom_id.name,
+                    product=product.default_code or product.name,
+                    stock=text(stock),
+                )
+                for product, reported, stock in short
+            )
+            result[billing] = [
+                {
+                    "kind": "stock",
+                    "reason": reason,
+                    "shortfall_ids": [
+                        fields.Command.create(
+                            {"product_id": product.id, "reported_quantity": reported, "stock_quantity": stock}
+                        )
+                        for product, reported, stock in short
+                    ],
+                }
+            ]
+        return result
+
+    @api.model
+    def _spm_recheck_stock_holds(self, distributors):
+        """Release the active stock holds of ``distributors``' billings that their
+        stock now covers (after a primary invoice or a stock statement), the
+        earliest first, in one check of all of them."""
+        if not distributors:
+            return
+        Hold = self.env["spm.secondary.billing.hold"].sudo()
+        holds = Hold.search(
+            [
+                ("kind", "=", "stock"),
+                ("state", "=", "active"),
+                ("billing_id.distributor_id", "in", distributors.commercial_partner_id.ids),
+                ("billing_id.state", "=", "held"),
+            ]
+        )
+        billings = holds.billing_id
+        short = self._spm_stock_shortfalls(billings)
+        covered = billings.filtered(lambda billing: billing not in short)
+        if covered:
+            covered._release_holds(kinds=["stock"])
