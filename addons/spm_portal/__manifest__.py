@@ -26,6 +26,7 @@
         "views/res_config_settings_views.xml",
         "wizards/spm_secondary_billing_reject_views.xml",
         "views/spm_portal_templates.xml",
+        "views/spm_secondary_upload_templates.xml",
         "views/spm_portal_menus.xml",
         "views/spm_distributor_stock_views.xml",
         "views/spm_distributor_stock_templates.xml",

@@ -31,6 +31,8 @@ UNSEARCHABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 MAX_ID = 2**31 - 1
 # The session key of the last refused upload's errors, for their CSV download.
 UPLOAD_ERRORS_KEY = "spm_upload_errors"
+# The distributor's last uploads listed under the upload form.
+RECENT_UPLOADS = 5
 
 
 def _search_term(value):
@@ -540,8 +542,10 @@ class SpmDistributorPortal(CustomerPortal):
         defaults = {
             "page_name": "secondary_sales_upload",
             "errors": [],
-            "created": None,
-            "existing": None,
+            "upload": None,
+            "recent_uploads": request.env["spm.secondary.upload"].search(
+                [("distributor_id", "=", distributor.id)], limit=RECENT_UPLOADS
+            ),
             "max_size_mb": MAX_FILE_SIZE // (1024 * 1024),
             "max_rows": MAX_ROWS,
             "columns": COLUMNS,
@@ -555,16 +559,16 @@ class SpmDistributorPortal(CustomerPortal):
         upload = request.httprequest.files.get("file")
         filename = upload.filename if upload else ""
         data = upload.stream.read(MAX_FILE_SIZE + 1) if upload else b""
-        prepared = []
+        billings = []
         if not upload or (not filename and not data):
             errors = [{"row": None, "column": None, "message": _("Choose a file to upload.")}]
         else:
             rows, errors = read_rows(request.env, data)
-            billings = []
             if not errors:
                 billings, errors = group_rows(request.env, rows)
             if not errors:
-                prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
+                # The whole file is checked here, fast and bounded; the job creates it in batches.
+                _prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
         if errors:
             # The page says how many problems there are and lists the first MAX_ERRORS.
             errors = bound_errors(request.env, errors)
@@ -586,9 +590,61 @@ class SpmDistributorPortal(CustomerPortal):
             response.status_code = 400
             return response
         request.session.pop(UPLOAD_ERRORS_KEY, None)
-        created, existing = Billing._create_checked(prepared, "upload", submit=bool(submit))
-        values = self._spm_upload_values(distributor, created=created, existing=existing, filename=filename)
-        return request.render("spm_portal.portal_secondary_billing_upload", values)
+        Upload = request.env["spm.secondary.upload"]
+        record = Upload._spm_create_checked(distributor, filename, data, billings, submit)
+        record._spm_confirm()
+        if record.state in ("queued", "running"):
+            # Created, submitted and credited by the background job: its page shows the progress.
+            return request.redirect(f"/my/secondary-sales/upload/{record.id}", code=303)
+        return request.render(
+            "spm_portal.portal_secondary_billing_upload", self._spm_upload_values(distributor, upload=record)
+        )
+
+    def _spm_upload(self, upload_id):
+        """The user's own upload ``upload_id``; 404 for any other, whether it exists or not."""
+        distributor = self._spm_require_distributor()
+        if not 0 < upload_id <= MAX_ID:
+            raise NotFound()
+        upload = request.env["spm.secondary.upload"].browse(upload_id)
+        try:
+            upload.check_access("read")
+            if not upload.exists():
+                raise NotFound()
+        except (AccessError, MissingError) as error:
+            raise NotFound() from error
+        if upload.distributor_id != distributor:
+            raise NotFound()
+        return distributor, upload
+
+    @http.route(["/my/secondary-sales/upload/<int:upload_id>"], type="http", auth="user", website=True)
+    def portal_secondary_upload_page(self, upload_id, **kw):
+        """An upload's progress while the job runs, then its result."""
+        distributor, upload = self._spm_upload(upload_id)
+        return request.render(
+            "spm_portal.portal_secondary_upload_page", self._spm_upload_values(distributor, upload=upload)
+        )
+
+    @http.route(
+        ["/my/secondary-sales/upload/<int:upload_id>/progress"], type="http", auth="user", methods=["GET"]
+    )
+    def portal_secondary_upload_progress(self, upload_id, **kw):
+        """The progress the upload's page polls, as JSON."""
+        _distributor, upload = self._spm_upload(upload_id)
+        return request.make_json_response(upload._spm_progress(), headers=[("Cache-Control", "no-store")])
+
+    @http.route(
+        ["/my/secondary-sales/upload/<int:upload_id>/errors.csv"], type="http", auth="user", methods=["GET"]
+    )
+    def portal_secondary_upload_errors_csv(self, upload_id, **kw):
+        """The errors that stopped an upload in the background, as its page lists them."""
+        _distributor, upload = self._spm_upload(upload_id)
+        return request.make_response(
+            errors_csv(request.env, upload._spm_errors_rows()),
+            headers=[
+                ("Content-Type", "text/csv; charset=utf-8"),
+                ("Content-Disposition", content_disposition("upload_errors.csv")),
+            ],
+        )
 
     @http.route(["/my/secondary-sales/upload/errors.csv"], type="http", auth="user", methods=["GET"])
     def portal_secondary_billing_upload_errors_csv(self, **kw):

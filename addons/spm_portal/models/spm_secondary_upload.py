@@ -1,5 +1,10 @@
 import base64
 import logging
+import threading
+import time
+from datetime import timedelta
+
+from psycopg2.extensions import TransactionRollbackError
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -9,8 +14,19 @@ from ..tools import bound_errors, count_errors, group_rows, read_rows
 _logger = logging.getLogger(__name__)
 
 # Lines of the billings a batch of the job checks, creates, submits and credits in one
-# transaction (a billing is never split: a batch ends after the billing that reaches it).
+# transaction (a billing is never split: a batch ends after the billing that reaches it). A file
+# of at most one batch is processed in the request that confirms it (by the same batch method);
+# larger files go to the background job. The system parameter sets it, within the bounds.
 BATCH_LINES = 1000
+BATCH_LINES_PARAM = "spm_portal.upload_batch_lines"
+MIN_BATCH_LINES, MAX_BATCH_LINES = 1, 10_000
+# Bill numbers of the billings found already imported that the result page names.
+MAX_EXISTING_NUMBERS = 20
+# After a conflict with a concurrent transaction, the job tries the batch again this much later.
+RETRY_DELAY = timedelta(seconds=10)
+# A call of the job runs batches (each committed) for about this long, then lets Odoo's cron call
+# it again: the other jobs get their turn and the call stays far below limit_time_real_cron.
+JOB_SLICE = 30
 
 
 class SpmSecondaryUpload(models.Model):
@@ -33,7 +49,8 @@ class SpmSecondaryUpload(models.Model):
     file = fields.Binary(attachment=True, readonly=True)
     file_size = fields.Integer(readonly=True)
     submit = fields.Boolean(
-        readonly=True, help="The billings are submitted once created (otherwise they stay drafts)."
+        readonly=True,
+        help="The billings are submitted once created (otherwise they stay drafts).",
     )
     state = fields.Selection(
         [
@@ -50,12 +67,21 @@ class SpmSecondaryUpload(models.Model):
     )
     progress_done = fields.Integer(readonly=True, help="Billings of the file processed so far.")
     progress_total = fields.Integer(readonly=True, help="Billings in the file.")
+    line_count = fields.Integer("Lines", readonly=True, help="Billing lines in the file.")
     created_count = fields.Integer(readonly=True)
     existing_count = fields.Integer(
-        readonly=True, help="Billings of the file reported earlier with the same content: not created again."
+        readonly=True,
+        help="Billings of the file reported earlier with the same content: not created again.",
+    )
+    existing_numbers = fields.Json(
+        "Already Imported",
+        readonly=True,
+        help="The first bill numbers of the billings already imported.",
     )
     error_count = fields.Integer(readonly=True)
     errors = fields.Json(readonly=True, help="The first errors (bounded as the portal lists them).")
+    # The job's turns: the unfinished upload with the lowest turn runs the next batch.
+    turn = fields.Integer(default=0, required=True, readonly=True, copy=False)
     billing_ids = fields.One2many("spm.secondary.billing", "upload_id", string="Billings", readonly=True)
 
     # ------------------------------------------------------------ the file
@@ -82,66 +108,159 @@ class SpmSecondaryUpload(models.Model):
             }
         )
 
+    def _spm_errors_rows(self):
+        """The stored errors as rows ``[row, column, bill number, message]`` of the errors' CSV."""
+        self.ensure_one()
+        return [
+            [e.get("row"), e.get("column"), e.get("bill_number"), e.get("message")]
+            for e in self.sudo().errors or []
+        ]
+
     # ------------------------------------------------------------ workflow
 
     @api.model
-    def _spm_create_checked(self, distributor, filename, data, submit):
-        """Record a file that the request checked, in the ``draft`` (checked) state."""
-        return self.sudo().create(
+    def _spm_create_checked(self, distributor, filename, data, billings, submit):
+        """Record a file whose ``billings`` the request read and checked, in the
+        ``draft`` (checked) state, for :meth:`_spm_confirm`."""
+        upload = self.sudo().create(
             {
                 "distributor_id": distributor.id,
-                "company_id": distributor.company_id.id or self.env.company.id,
+                "company_id": self.env.company.id,
                 "user_id": self.env.uid,
                 "filename": filename,
                 "file": base64.b64encode(data),
                 "file_size": len(data),
                 "submit": bool(submit),
+                "progress_total": len(billings),
+                "line_count": sum(len(billing["lines"]) for billing in billings),
             }
         )
+        return upload.with_env(self.env)
 
     def _spm_check_owner(self):
         distributor = self.env["res.partner"]._spm_distributor_of_user(self.env.user)
-        if any(upload.distributor_id != distributor for upload in self) and not self.env.su:
+        if not self.env.su and any(upload.distributor_id != distributor for upload in self):
             raise AccessError(_("This upload is not yours."))
 
     def _spm_confirm(self):
-        """Confirm checked uploads and queue them for the background job."""
+        """Confirm checked uploads: a small file is processed at once (the batch method of
+        the job, in this transaction), a larger one is queued for the background job."""
         self._spm_check_owner()
         if any(upload.state != "draft" for upload in self):
             raise UserError(_("Only a checked upload can be confirmed."))
         self.sudo().write({"state": "queued"})
-        self.env.ref("spm_portal.ir_cron_spm_secondary_upload").sudo()._trigger()
+        batch_lines = self._spm_batch_lines()
+        large = self.filtered(lambda upload: upload.line_count > batch_lines)
+        for upload in self - large:
+            upload._spm_run_batch()
+        if large:
+            self.env.ref("spm_portal.ir_cron_spm_secondary_upload").sudo()._trigger()
+
+    def _spm_progress(self):
+        """What the progress page polls: the state, the counts and whether it is over."""
+        self.ensure_one()
+        upload = self.sudo()
+        return {
+            "state": upload.state,
+            "done": upload.progress_done,
+            "total": upload.progress_total,
+            "percent": round(100 * upload.progress_done / upload.progress_total)
+            if upload.progress_total
+            else 0,
+            "created": upload.created_count,
+            "existing": upload.existing_count,
+            "errors": upload.error_count,
+            "finished": upload.state in ("done", "failed"),
+        }
 
     # ------------------------------------------------------------ the job
 
     @api.model
+    def _spm_batch_lines(self):
+        """The lines of a batch: the system parameter ``spm_portal.upload_batch_lines``
+        (an administrator's), else BATCH_LINES, within MIN_BATCH_LINES and MAX_BATCH_LINES."""
+        value = self.env["ir.config_parameter"].sudo().get_param(BATCH_LINES_PARAM)
+        try:
+            lines = int(value) if value else BATCH_LINES
+        except ValueError:
+            lines = BATCH_LINES
+        return min(max(lines, MIN_BATCH_LINES), MAX_BATCH_LINES)
+
+    @api.model
     def _spm_next_upload(self):
         """The upload the job advances next: of each distributor only the oldest unfinished
-        upload runs (one job at a time per distributor), and among those the one that
-        waited longest since its last batch, so that distributors take turns."""
+        upload runs (one job at a time per distributor), and among those the one whose
+        last batch is the oldest (a new upload's first), so that distributors take turns."""
         eligible = [
             upload_id
             for _distributor, upload_id in self._read_group(
                 [("state", "in", ("queued", "running"))], ["distributor_id"], ["id:min"]
             )
         ]
-        return self.search([("id", "in", eligible)], order="write_date, id", limit=1)
+        return self.search([("id", "in", eligible)], order="turn, id", limit=1)
 
     @api.model
     def _spm_run_job(self):
-        """The cron's callback: one batch of one upload, then the progress for Odoo's cron
-        (which commits, and calls again at once while billings remain)."""
-        upload = self.sudo()._spm_next_upload()
-        if not upload:
-            return
-        done = upload._spm_run_batch()
-        unfinished = self.sudo().search([("state", "in", ("queued", "running"))])
-        remaining = sum(unfinished.mapped("progress_total")) - sum(unfinished.mapped("progress_done"))
-        # A queued upload whose file was not read yet counts for one: the job is not done.
-        remaining = max(remaining, len(unfinished.filtered(lambda u: not u.progress_total)))
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        """The cron's callback: batches of the uploads in turn, each committed with its
+        progress, for about JOB_SLICE seconds; the progress tells Odoo's cron to call
+        again at once while billings remain. A worker killed in a batch loses that batch
+        only: the next call starts it again from the progress last committed."""
+        deadline = time.monotonic() + JOB_SLICE
+        parsed = {}  # a file is read once per call, not once per batch
+        while True:
+            upload = self.sudo()._spm_next_upload()
+            if not upload:
+                return
+            done = self._spm_run_turn(upload.with_context(lang=upload.user_id.lang), parsed)
+            if done is None:
+                return
+            unfinished = self.sudo().search([("state", "in", ("queued", "running"))])
+            if upload in unfinished:
+                upload.turn = max(unfinished.mapped("turn")) + 1
+            remaining = sum(unfinished.mapped("progress_total")) - sum(unfinished.mapped("progress_done"))
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            if getattr(threading.current_thread(), "testing", False):
+                return  # a test's transaction is never committed: one batch a call
+            # The batch, its progress and the cron's progress, together: a batch is the unit
+            # of work a killed worker loses, as Odoo's own batched crons commit.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            if time.monotonic() > deadline:
+                return
 
-    def _spm_run_batch(self):
+    def _spm_run_turn(self, upload, parsed):
+        """One batch of ``upload``; a batch in conflict with another transaction is tried
+        again later, an unexpected error stops the upload (never retried forever, which
+        would hold the distributor's next uploads). Returns the billings done, None for
+        a batch to try again later."""
+        try:
+            with self.env.cr.savepoint():
+                return upload._spm_run_batch(parsed)
+        except TransactionRollbackError:
+            _logger.info("Upload %s: a batch in conflict with another transaction, tried again", upload.id)
+            self.env.ref("spm_portal.ir_cron_spm_secondary_upload")._trigger(
+                fields.Datetime.now() + RETRY_DELAY
+            )
+            return None
+        except Exception:
+            _logger.exception("Upload %s failed", upload.id)
+            upload._spm_fail(
+                [
+                    {
+                        "row": None,
+                        "column": None,
+                        "bill_number": None,
+                        "message": upload.env._(
+                            "The import stopped on an unexpected error after %(done)s of %(total)s billings. "
+                            "Upload the file again: the billings already imported are recognised and kept.",
+                            done=upload.progress_done,
+                            total=upload.progress_total,
+                        ),
+                    }
+                ]
+            )
+        return 0
+
+    def _spm_run_batch(self, parsed=None):
         """Check, create, submit and credit the next batch of this upload's billings,
         from where the last committed batch ended (``progress_done``).
 
@@ -149,6 +268,7 @@ class SpmSecondaryUpload(models.Model):
         created (a batch committed, then the worker killed before its progress) is
         counted as existing, never created nor credited twice.
 
+        :param dict parsed: the billings of files read earlier in this job call, by upload id
         :return: the number of billings of the file this batch went through
         """
         self.ensure_one()
@@ -157,13 +277,17 @@ class SpmSecondaryUpload(models.Model):
             return 0
         # The billings are the distributor's user's, as if the request had created them.
         upload = upload.with_user(upload.user_id).sudo().with_context(lang=upload.user_id.lang)
-        billings, errors = upload._spm_parse()
+        parsed = {} if parsed is None else parsed
+        if upload.id not in parsed:
+            parsed[upload.id] = upload._spm_parse()
+        billings, errors = parsed[upload.id]
         if errors:
             upload._spm_fail(errors)
             return 0
         start, lines = upload.progress_done, 0
         end = start
-        while end < len(billings) and lines < BATCH_LINES:
+        batch_lines = self._spm_batch_lines()
+        while end < len(billings) and lines < batch_lines:
             lines += len(billings[end]["lines"])
             end += 1
         Billing = upload.env["spm.secondary.billing"]
@@ -184,6 +308,9 @@ class SpmSecondaryUpload(models.Model):
                 "progress_done": end,
                 "created_count": upload.created_count + len(created),
                 "existing_count": upload.existing_count + len(existing),
+                "existing_numbers": ((upload.existing_numbers or []) + existing.mapped("bill_number"))[
+                    :MAX_EXISTING_NUMBERS
+                ],
             }
         )
         return end - start

@@ -33,3 +33,5 @@ from . import test_close_completeness
 from . import test_late_billing
 from . import test_stock_ledger
 from . import test_stock_portal
+from . import test_upload_job
+from . import test_upload_progress_page

@@ -169,6 +169,12 @@ publicWidget.registry.SpmSecondaryBillingUpload = publicWidget.Widget.extend({
             status.textContent = _t("Checking every row of the file…");
         });
         xhr.addEventListener("load", () => {
+            const answered = xhr.responseURL && new URL(xhr.responseURL);
+            if (answered && answered.pathname !== new URL(this.el.action).pathname) {
+                // A large file was queued: its own page shows the import's progress.
+                window.location.assign(xhr.responseURL);
+                return;
+            }
             if (xhr.status === 400 && this._showRefusal(xhr.responseText)) {
                 button.disabled = false;
                 progress.classList.add("d-none");
