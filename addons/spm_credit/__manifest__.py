@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/spm_credit_report_export_data.xml",
         "views/spm_credit_line_views.xml",
         "views/spm_credit_issue_views.xml",
         "views/spm_credit_dispute_views.xml",

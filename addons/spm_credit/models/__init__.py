@@ -17,3 +17,4 @@ from . import account_move_line
 from . import account_partial_reconcile
 from . import spm_credit_dashboard
 from . import spm_first_run
+from . import spm_credit_report_export

@@ -75,8 +75,27 @@ class SpmCreditReportWizard(models.TransientModel):
                 )
 
     def action_export(self):
-        """Download the workbook (see the ``/spm_credit/report/<id>`` route)."""
+        """Download the workbook (see the ``/spm_credit/report/<id>`` route); a report of
+        many lines is built by the background job instead, and an activity links to it."""
         self.ensure_one()
+        lines = self.env["spm.credit.line"].search_count(self._line_domain())
+        Export = self.env["spm.credit.report.export"]
+        if lines > Export._spm_background_lines():
+            Export._spm_queue(self, lines)
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "title": _("The credit report is being built"),
+                    "message": _(
+                        "%(count)s credit lines: the report is built in the background. "
+                        "An activity will link to the file when it is ready.",
+                        count=format(lines, ","),
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
         return {
             "type": "ir.actions.act_url",
             "url": f"/spm_credit/report/{self.id}",
