@@ -32,3 +32,4 @@ from . import test_dashboard_leaderboard
 from . import test_first_run
 from . import test_first_run_tour
 from . import test_report_export_job
+from . import test_phone_tours
