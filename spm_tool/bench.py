@@ -26,8 +26,9 @@ def cmd_bench(args):
         "--scale",
         str(args.scale),
     ]
-    # The incentives' benchmark is a script of its own, run after the others on the same database.
-    only = [name for name in args.only or () if name != "incentive"]
+    # The incentives' and the production topology's benchmarks are scripts of their own, run
+    # after the others on the same database.
+    only = [name for name in args.only or () if name not in ("incentive", "production")]
     if only:
         bench += ["--only", *only]
     rc = subprocess.run(bench, cwd=ROOT, check=False).returncode if only or not args.only else 0
@@ -37,6 +38,10 @@ def cmd_bench(args):
         if not args.only:
             incentive += ["--output", str(ROOT / "docs" / "benchmarks.md")]
         rc = subprocess.run(incentive, cwd=ROOT, check=False).returncode or rc
+    if not args.only or "production" in args.only:
+        production = [str(VENV_PYTHON), "-m", "tests.benchmarks.production_bench", "--conf", str(conf)]
+        production += ["--db", dbname, "--output", str(ROOT / "docs" / "benchmarks.md")]
+        rc = subprocess.run(production, cwd=ROOT, check=False).returncode or rc
     if not args.keep:
         db.drop(dbname)
     return rc
