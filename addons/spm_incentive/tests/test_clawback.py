@@ -3,9 +3,9 @@ from odoo.tests import tagged
 from .common import SpmIncentiveCase
 
 
-@tagged("post_install", "-at_install")
-class TestClawback(SpmIncentiveCase):
-    """Credit lost after a statement was approved comes back, negative, in the next open statement."""
+class SpmClawbackCase(SpmIncentiveCase):
+    """A's quotas of Q4 2026 (300) and Q1 2027 (3,000); an order of 999.99 in
+    December credits A 50 % (499.99): 16.00 on the plan."""
 
     @classmethod
     def setUpClass(cls):
@@ -13,6 +13,11 @@ class TestClawback(SpmIncentiveCase):
         cls._quota(cls.sales_a, cls.unit_pharma, {"2026-10-01": 100, "2026-11-01": 100, "2026-12-01": 100})
         cls._quota(cls.sales_a, cls.unit_pharma, {"2027-01-01": 1000, "2027-02-01": 1000, "2027-03-01": 1000})
         cls.order = cls._order([(cls.product_pharma, 9, 111.11)], date_order="2026-12-01 10:00:00")
+
+
+@tagged("post_install", "-at_install")
+class TestClawback(SpmClawbackCase):
+    """Credit lost after a statement was approved comes back, negative, in the next open statement."""
 
     def test_cancelled_order_is_clawed_back(self):
         q4 = self._generate("2026-12-01")

@@ -1,20 +1,13 @@
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common import SpmIncentiveCase
+from .test_clawback import SpmClawbackCase
 
 
 @tagged("post_install", "-at_install")
-class TestClawbackSnapshot(SpmIncentiveCase):
+class TestClawbackSnapshot(SpmClawbackCase):
     """The clawback takes the credit the approved statement's figures did not
     see: what its snapshot did not show, whatever the line's id."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._quota(cls.sales_a, cls.unit_pharma, {"2026-10-01": 100, "2026-11-01": 100, "2026-12-01": 100})
-        cls._quota(cls.sales_a, cls.unit_pharma, {"2027-01-01": 1000, "2027-02-01": 1000, "2027-03-01": 1000})
-        cls.order = cls._order([(cls.product_pharma, 9, 111.11)], date_order="2026-12-01 10:00:00")
 
     def _xact_of(self, line):
         self.env.flush_all()
