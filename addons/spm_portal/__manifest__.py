@@ -11,6 +11,7 @@
     "data": [
         "security/spm_portal_security.xml",
         "security/ir.model.access.csv",
+        "security/spm_portal_master_security.xml",
         "security/spm_distributor_stock_security.xml",
         "security/spm_secondary_upload_security.xml",
         "security/spm_distributor_layout_security.xml",
@@ -28,6 +29,8 @@
         "views/spm_portal_templates.xml",
         "views/spm_secondary_upload_templates.xml",
         "views/spm_portal_menus.xml",
+        "views/spm_master_views.xml",
+        "views/spm_product_mapping_templates.xml",
         "views/spm_distributor_stock_views.xml",
         "views/spm_distributor_stock_templates.xml",
         "security/spm_channel_security.xml",
@@ -38,6 +41,7 @@
     ],
     "demo": [
         "demo/spm_portal_demo.xml",
+        "demo/spm_master_demo.xml",
         "demo/spm_distributor_layout_demo.xml",
     ],
     "assets": {

@@ -2,3 +2,4 @@ from . import portal
 from . import stock
 from . import api
 from . import api_keys
+from . import product_mappings

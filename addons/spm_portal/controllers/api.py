@@ -37,7 +37,7 @@ API_ROOT = "/api/spm/v1/secondary-billings"
 # Half of a surrogate pair alone (JSON escapes \ud800 to \udfff): no text encoding stores it.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 BEARER = re.compile(r"^\s*bearer\s+(\S+)\s*$", re.IGNORECASE)
-BILLING_KEYS = ("bill_number", "bill_date", "retailer", "currency", "type")
+BILLING_KEYS = ("bill_number", "bill_date", "retailer", "retailer_vat", "retailer_city", "currency", "type")
 LINE_KEYS = ("product", "quantity", "price_unit")
 
 

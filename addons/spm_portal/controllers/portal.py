@@ -125,19 +125,19 @@ class SpmDistributorPortal(CustomerPortal):
     def _spm_search_domain(self, distributor, search_in, search):
         if not search:
             return []
+        # The distributor's own retailers, by name or by its own code for them.
         retailers = (
-            request.env["res.partner"]
+            request.env["spm.distributor.retailer"]
             .sudo()
             .search(
                 [
-                    ("parent_id", "=", distributor.id),
-                    ("spm_is_retailer", "=", True),
+                    ("distributor_id", "=", distributor.id),
                     "|",
-                    ("name", "ilike", search),
-                    ("ref", "ilike", search),
+                    ("retailer_id.name", "ilike", search),
+                    ("code", "ilike", search),
                 ]
             )
-            .ids
+            .retailer_id.ids
         )
         products = (
             request.env["product.product"]

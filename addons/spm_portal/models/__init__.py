@@ -16,3 +16,5 @@ from . import spm_distributor_stock_statement
 from . import spm_distributor_stock_statement_line
 from . import spm_distributor_stock
 from . import spm_distributor_stock_variance
+from . import spm_distributor_retailer
+from . import spm_distributor_product_map

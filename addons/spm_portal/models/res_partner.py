@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.master_keys import retailer_key, tax_id_key
 
 REPORT_CADENCES = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 
@@ -21,7 +24,29 @@ class ResPartner(models.Model):
     spm_is_retailer = fields.Boolean(
         "Retailer",
         index=True,
-        help="A customer of the distributor this contact belongs to, reported in its secondary sales.",
+        help="A customer of distributors, reported in their secondary sales; the distributors that "
+        "sell to it are linked to it, each with its own code.",
+    )
+    spm_retailer_link_ids = fields.One2many(
+        "spm.distributor.retailer",
+        "retailer_id",
+        string="Distributors Selling to It",
+        groups="base.group_user",
+    )
+    spm_distributor_retailer_ids = fields.One2many(
+        "spm.distributor.retailer",
+        "distributor_id",
+        string="Retailers",
+        groups="base.group_user",
+    )
+    # What retailers are matched and told apart by (empty for other partners).
+    spm_tax_id_key = fields.Char(compute="_compute_spm_retailer_keys", store=True, index=True)
+    spm_name_city_key = fields.Char(compute="_compute_spm_retailer_keys", store=True, index=True)
+    spm_retailer_duplicate = fields.Boolean(
+        "Likely Duplicate",
+        compute="_compute_spm_retailer_duplicate",
+        search="_search_spm_retailer_duplicate",
+        help="Another retailer has the same tax id, or the same name in the same city.",
     )
     spm_secondary_billing_ids = fields.One2many(
         "spm.secondary.billing",
@@ -51,6 +76,48 @@ class ResPartner(models.Model):
         for partner in self:
             partner.spm_secondary_billing_count = counts.get(partner, 0)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        partners = super().create(vals_list)
+        # A retailer created from a billing's form belongs to that billing's distributor. The link
+        # is created with the user's own rights: the context key chooses the distributor, it
+        # grants nothing.
+        distributor_id = self.env.context.get("spm_retailer_of")
+        retailers = partners.filtered("spm_is_retailer")
+        if retailers and isinstance(distributor_id, int):
+            self.env["spm.distributor.retailer"].create(
+                [{"distributor_id": distributor_id, "retailer_id": retailer.id} for retailer in retailers]
+            )
+        return partners
+
+    @api.depends("spm_is_retailer", "vat", "name", "city")
+    def _compute_spm_retailer_keys(self):
+        for partner in self:
+            retailer = partner.spm_is_retailer
+            partner.spm_tax_id_key = (retailer and tax_id_key(partner.vat)) or False
+            partner.spm_name_city_key = (
+                retailer and partner.city and f"{retailer_key(partner.name)}|{retailer_key(partner.city)}"
+            ) or False
+
+    def _compute_spm_retailer_duplicate(self):
+        duplicates = set(self.search([("id", "in", self.ids), ("spm_retailer_duplicate", "=", True)]).ids)
+        for partner in self:
+            partner.spm_retailer_duplicate = partner.id in duplicates
+
+    def _search_spm_retailer_duplicate(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(operator)
+        self.flush_model(["spm_is_retailer", "active", "spm_tax_id_key", "spm_name_city_key"])
+        query = SQL(
+            """(SELECT p.id FROM res_partner p
+                WHERE p.spm_is_retailer AND p.active AND EXISTS (
+                    SELECT 1 FROM res_partner o
+                     WHERE o.id != p.id AND o.spm_is_retailer AND o.active
+                       AND (o.spm_tax_id_key = p.spm_tax_id_key
+                            OR o.spm_name_city_key = p.spm_name_city_key)))"""
+        )
+        return [("id", "in" if (operator == "=") == value else "not in", query)]
+
     # ------------------------------------------------------------ distributor rules
 
     @api.model
@@ -72,45 +139,87 @@ class ResPartner(models.Model):
             domain.append(("id", "in", allowed.ids))
         return domain
 
-    def _spm_retailers(self):
-        """The retailers this distributor reported earlier, most used first."""
+    def _spm_retailer_links(self):
+        """This distributor's links to its retailers (active ones), as superuser."""
         self.ensure_one()
         return (
-            self.env["res.partner"]
+            self.env["spm.distributor.retailer"]
             .sudo()
-            .with_context(active_test=True)
-            .search(
-                [("parent_id", "=", self.id), ("spm_is_retailer", "=", True)],
-                order="name, id",
-            )
+            .search([("distributor_id", "=", self.id), ("retailer_id.active", "=", True)])
         )
+
+    def _spm_retailers(self):
+        """The retailers linked to this distributor, by name."""
+        self.ensure_one()
+        return self._spm_retailer_links().retailer_id.sorted(lambda r: (r.name or "", r.id))
 
     @api.model
     def _spm_retailer_key(self, value):
-        return " ".join((value or "").split()).casefold()
+        return retailer_key(value)
 
-    def _spm_find_retailers(self, values):
-        """Map each name or code in ``values`` to an existing retailer of this
-        distributor (code first, then name, case and spaces ignored)."""
+    def _spm_find_retailers(self, entries):
+        """Match each entry to an existing retailer.
+
+        An entry is a name or code, or ``(name or code, tax id, city)``. Its
+        match is, in this order: the retailer this distributor gives that code;
+        the retailer with that tax id (GSTIN, VAT; any distributor's); the
+        retailer of that name in that city (any distributor's); the retailer of
+        this distributor with that name. Case, spaces (and a tax id's
+        punctuation) are ignored.
+
+        :return: ``{entry: retailer}``, an empty record when nothing matches;
+            a retailer not linked to this distributor yet is linked by
+            :meth:`_spm_link_retailers` when a billing names it
+        """
         self.ensure_one()
+        links = self._spm_retailer_links()
         by_code, by_name = {}, {}
-        for retailer in self._spm_retailers():
-            if retailer.ref:
-                by_code.setdefault(self._spm_retailer_key(retailer.ref), retailer)
-            by_name.setdefault(self._spm_retailer_key(retailer.name), retailer)
+        for link in links:
+            if link.code_key:
+                by_code.setdefault(link.code_key, link.retailer_id)
+            by_name.setdefault(retailer_key(link.retailer_id.name), link.retailer_id)
+        parsed = {
+            entry: (entry, "", "") if isinstance(entry, str) else tuple(entry) for entry in entries
+        }
+        tax_ids = {tax_id_key(vat) for _text, vat, _city in parsed.values()} - {""}
+        places = {
+            f"{retailer_key(text)}|{retailer_key(city)}" for text, _vat, city in parsed.values() if city
+        }
+        Partner = self.env["res.partner"].sudo().with_context(active_test=True)
+        by_tax_id, by_place = {}, {}
+        if tax_ids:
+            for retailer in Partner.search(
+                [("spm_is_retailer", "=", True), ("spm_tax_id_key", "in", list(tax_ids))], order="id"
+            ):
+                by_tax_id.setdefault(retailer.spm_tax_id_key, retailer)
+        if places:
+            for retailer in Partner.search(
+                [("spm_is_retailer", "=", True), ("spm_name_city_key", "in", list(places))], order="id"
+            ):
+                by_place.setdefault(retailer.spm_name_city_key, retailer)
         result = {}
-        for value in values:
-            key = self._spm_retailer_key(value)
-            result[value] = by_code.get(key) or by_name.get(key) or self.env["res.partner"]
+        for entry, (text, vat, city) in parsed.items():
+            key = retailer_key(text)
+            result[entry] = (
+                by_code.get(key)
+                or by_tax_id.get(tax_id_key(vat))
+                or (city and by_place.get(f"{key}|{retailer_key(city)}"))
+                or by_name.get(key)
+                or self.env["res.partner"]
+            )
         return result
 
-    def _spm_create_retailers(self, names):
-        """Create the retailers ``names`` (new to this distributor) as companies
-        under it, so that each is its own commercial entity; return {name: partner}."""
+    def _spm_create_retailers(self, names, details=None):
+        """Create the retailers ``names`` (new to this distributor): companies of
+        their own, linked to it; return ``{name: partner}``.
+
+        :param dict details: ``{name: (tax id, city)}`` of the names that have them
+        """
         self.ensure_one()
+        details = details or {}
         unique = {}
         for name in names:
-            unique.setdefault(self._spm_retailer_key(name), " ".join(name.split()))
+            unique.setdefault(retailer_key(name), " ".join(name.split()))
         if not unique:
             return {}
         created = (
@@ -120,18 +229,38 @@ class ResPartner(models.Model):
                 [
                     {
                         "name": name,
-                        "parent_id": self.id,
                         "is_company": True,
-                        "type": "other",
                         "spm_is_retailer": True,
+                        "vat": details.get(name, ("", ""))[0] or False,
+                        "city": details.get(name, ("", ""))[1] or False,
                         "company_id": self.company_id.id,
                     }
                     for name in unique.values()
                 ]
             )
         )
-        by_key = {self._spm_retailer_key(p.name): p for p in created}
-        return {name: by_key[self._spm_retailer_key(name)] for name in names}
+        self._spm_link_retailers([(self.id, retailer.id) for retailer in created])
+        by_key = {retailer_key(p.name): p for p in created}
+        return {name: by_key[retailer_key(name)] for name in names}
+
+    @api.model
+    def _spm_link_retailers(self, pairs):
+        """Link each ``(distributor id, retailer id)`` of ``pairs`` not linked yet
+        (the retailers a distributor's billings name)."""
+        pairs = {pair for pair in pairs if all(pair)}
+        if not pairs:
+            return
+        Link = self.env["spm.distributor.retailer"].sudo()
+        linked = {
+            (link.distributor_id.id, link.retailer_id.id)
+            for link in Link.search(
+                [
+                    ("distributor_id", "in", list({d for d, _r in pairs})),
+                    ("retailer_id", "in", list({r for _d, r in pairs})),
+                ]
+            )
+        }
+        Link.create([{"distributor_id": d, "retailer_id": r} for d, r in sorted(pairs - linked)])
 
     def action_view_spm_secondary_billings(self):
         self.ensure_one()

@@ -94,7 +94,8 @@ class SpmSecondaryBilling(models.Model):
         required=True,
         index=True,
         tracking=True,
-        domain="[('parent_id', '=', distributor_id), ('spm_is_retailer', '=', True)]",
+        domain="[('spm_is_retailer', '=', True), "
+        "('spm_retailer_link_ids.distributor_id', '=', distributor_id)]",
         context={"default_spm_is_retailer": True, "default_is_company": True},
     )
     billing_type = fields.Selection(
@@ -332,7 +333,9 @@ class SpmSecondaryBilling(models.Model):
                 raise ValidationError(
                     _("%(partner)s is not a distributor.", partner=billing.distributor_id.display_name)
                 )
-            if billing.retailer_id.parent_id != billing.distributor_id:
+            if not billing.retailer_id.spm_is_retailer or billing.distributor_id not in (
+                billing.retailer_id.sudo().spm_retailer_link_ids.distributor_id
+            ):
                 raise ValidationError(
                     _(
                         "%(retailer)s is not a retailer of %(distributor)s.",
@@ -442,13 +445,23 @@ class SpmSecondaryBilling(models.Model):
             return self.browse(), existing
         Partner = self.env["res.partner"]
         names_by_distributor = {}
+        details_by_distributor = {}
         for vals in to_create:
             if vals["retailer_name"]:
                 names_by_distributor.setdefault(vals["distributor_id"], []).append(vals["retailer_name"])
+                details_by_distributor.setdefault(vals["distributor_id"], {})[vals["retailer_name"]] = vals[
+                    "retailer_details"
+                ]
         new_retailers = {}
         for distributor_id, names in names_by_distributor.items():
-            for name, partner in Partner.browse(distributor_id)._spm_create_retailers(names).items():
+            for name, partner in (
+                Partner.browse(distributor_id)
+                ._spm_create_retailers(names, details_by_distributor[distributor_id])
+                .items()
+            ):
                 new_retailers[(distributor_id, name)] = partner
+        # Retailers matched among other distributors' (by tax id, name and city) become this one's.
+        Partner._spm_link_retailers([(vals["distributor_id"], vals["retailer_id"]) for vals in to_create])
         vals_list = []
         for vals in to_create:
             retailer_id = (
@@ -456,7 +469,11 @@ class SpmSecondaryBilling(models.Model):
             )
             vals_list.append(
                 {
-                    **{k: v for k, v in vals.items() if k not in ("lines", "retailer_name")},
+                    **{
+                        k: v
+                        for k, v in vals.items()
+                        if k not in ("lines", "retailer_name", "retailer_details")
+                    },
                     "retailer_id": retailer_id,
                     "source": source,
                     "line_ids": [Command.create(line) for line in vals["lines"]],
@@ -487,13 +504,16 @@ class SpmSecondaryBilling(models.Model):
         retailer_id = vals["retailer_id"]
         if not retailer_id:
             name = vals["retailer_name"]
-            retailer_id = self.distributor_id._spm_create_retailers([name])[name].id
+            retailer_id = self.distributor_id._spm_create_retailers(
+                [name], {name: vals["retailer_details"]}
+            )[name].id
+        self.env["res.partner"]._spm_link_retailers([(self.distributor_id.id, retailer_id)])
         self.write(
             {
                 **{
                     k: v
                     for k, v in vals.items()
-                    if k not in ("lines", "retailer_name", "distributor_id", "company_id")
+                    if k not in ("lines", "retailer_name", "retailer_details", "distributor_id", "company_id")
                 },
                 "retailer_id": retailer_id,
                 "line_ids": [Command.clear()] + [Command.create(line) for line in vals["lines"]],

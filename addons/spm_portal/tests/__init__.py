@@ -35,3 +35,5 @@ from . import test_stock_ledger
 from . import test_stock_portal
 from . import test_upload_job
 from . import test_upload_progress_page
+from . import test_product_maps
+from . import test_retailer_master

@@ -44,6 +44,17 @@ class SpmDistributorsCommon(SpmAssignmentsCommon, SpmPartnersCommon, SpmUnitsCom
         cls.portal_b = cls._portal_user("t_portal_b", cls.distributor_b)
 
     @classmethod
+    def _retailer(cls, distributor, name, code=None, **vals):
+        """A retailer (a partner of its own) linked to ``distributor`` under ``code``."""
+        retailer = cls.env["res.partner"].create(
+            {"name": name, "is_company": True, "spm_is_retailer": True, **vals}
+        )
+        cls.env["spm.distributor.retailer"].create(
+            {"distributor_id": distributor.id, "retailer_id": retailer.id, "code": code}
+        )
+        return retailer
+
+    @classmethod
     def _portal_user(cls, login, distributor):
         user = new_test_user(cls.env, login, groups="base.group_portal", name=f"{login} contact")
         user.partner_id.parent_id = distributor

@@ -213,14 +213,7 @@ class TestSecondaryBillingCredit(SpmPortalCase):
             billing.unlink()
 
     def test_back_office_submit_uses_the_same_rules(self):
-        retailer = self.env["res.partner"].create(
-            {
-                "name": "Test Shop",
-                "parent_id": self.distributor_a.id,
-                "is_company": True,
-                "spm_is_retailer": True,
-            }
-        )
+        retailer = self._retailer(self.distributor_a, "Test Shop")
         billing = self.Billing.with_user(self.manager_pharma).create(
             {
                 "distributor_id": self.distributor_a.id,

@@ -173,15 +173,7 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         self.assertFalse(errors)
 
     def test_retailers_are_matched_by_code_or_name_and_created_once(self):
-        shop = self.env["res.partner"].create(
-            {
-                "name": "Pharmacie du Centre",
-                "ref": "R-042",
-                "parent_id": self.distributor_a.id,
-                "is_company": True,
-                "spm_is_retailer": True,
-            }
-        )
+        shop = self._retailer(self.distributor_a, "Pharmacie du Centre", "R-042")
         billings = [
             self._input(bill_number="R-1", retailer="r-042"),
             self._input(bill_number="R-2", retailer="PHARMACIE DU CENTRE"),
@@ -195,7 +187,7 @@ class TestSecondaryBillingValidation(SpmPortalCase):
         self.assertEqual(created[1].retailer_id, shop)
         self.assertEqual(created[2].retailer_id, created[3].retailer_id)
         kiosk = created[2].retailer_id
-        self.assertEqual(kiosk.parent_id, self.distributor_a)
+        self.assertFalse(kiosk.parent_id, "a retailer is a partner of its own")
         self.assertTrue(kiosk.spm_is_retailer)
         self.assertEqual(kiosk.commercial_partner_id, kiosk, "a retailer is its own commercial entity")
         self.assertIn(kiosk, self.distributor_a._spm_retailers())

@@ -16,15 +16,29 @@ from odoo.tools import float_round, format_amount, format_date
 
 from .bill_number import bill_number_key
 from .billing_file import CONTROL_CHARACTERS, to_date, to_number
+from .master_keys import product_code_key
 
 MAX_BILL_NUMBER = 64
 MAX_RETAILER = 128
+MAX_TAX_ID = 32
+MAX_CITY = 64
+# Unmapped product codes summarised, and the rows listed for each.
+MAX_UNMAPPED_CODES = 200
+MAX_UNMAPPED_ROWS = 20
 MAX_LINES = 10_000
 # A line's quantity; its amount and the billing's total are bounded per company.
 MAX_QUANTITY = 1_000_000_000
 # Days after today a bill may be dated (a distributor's day may start before the company's).
 FUTURE_DAYS = 1
-BILLING_TEXT_KEYS = ("bill_number", "bill_date", "retailer", "type", "currency")
+BILLING_TEXT_KEYS = (
+    "bill_number",
+    "bill_date",
+    "retailer",
+    "retailer_vat",
+    "retailer_city",
+    "type",
+    "currency",
+)
 LINE_TEXT_KEYS = ("product", "quantity", "price_unit")
 
 
@@ -53,6 +67,27 @@ def billing_error(item, column, message, bill_number=None, code="invalid"):
         "message": message,
         "code": code,
     }
+
+
+def unmapped_products(errors):
+    """The products an error list names that are neither ours nor mapped, each
+    with the rows it blocks: ``[{"product", "rows", "count"}]`` in the order met,
+    at most MAX_UNMAPPED_CODES codes and MAX_UNMAPPED_ROWS rows each (``count``
+    is every row)."""
+    summary = {}
+    for error in errors:
+        if error.get("code") != "unmapped":
+            continue
+        key = product_code_key(error["product"])
+        if key not in summary:
+            if len(summary) >= MAX_UNMAPPED_CODES:
+                continue
+            summary[key] = {"product": error["product"], "rows": [], "count": 0}
+        item = summary[key]
+        item["count"] += 1
+        if len(item["rows"]) < MAX_UNMAPPED_ROWS and error.get("row") is not None:
+            item["rows"].append(error["row"])
+    return list(summary.values())
 
 
 def number_digits(env):
@@ -184,11 +219,11 @@ class BillingChecker:
                 ("id", "not in", self.exclude.ids),
             ]
         )
-        retailer_texts = [
-            text_of(b.get("retailer"))
+        retailer_entries = {
+            self._retailer_entry(b)
             for b in billings
-            if not isinstance(b.get("retailer"), models.BaseModel)
-        ]
+            if not isinstance(b.get("retailer"), models.BaseModel) and text_of(b.get("retailer"))
+        }
         allowed = self.distributor.sudo().spm_allowed_product_ids
         self.today = fields.Date.context_today(self.Billing)
         self.min_date = company.spm_secondary_min_bill_date
@@ -198,9 +233,10 @@ class BillingChecker:
         self.rates = {}
         self.date_formats = [lang.date_format] if lang else []
         self.products = self._resolve_products(billings)
+        self.product_maps = self._resolve_product_maps(billings)
         self.allowed_ids = set(allowed.ids) if allowed else None
         self.currencies = self._resolve_currencies(billings)
-        self.retailers = self.distributor._spm_find_retailers([t for t in retailer_texts if t])
+        self.retailers = self.distributor._spm_find_retailers(list(retailer_entries))
         self.type_labels = self._type_labels()
         self.earlier = {b.bill_number_key: b for b in earlier}
         self.states = dict(self.Billing._fields["state"]._description_selection(self.env))
@@ -217,7 +253,7 @@ class BillingChecker:
         retailer, retailer_name = self._check_retailer(billing, number)
         billing_type = self._check_type(billing, number)
         currency = self._check_currency(billing, number)
-        line_vals = self._check_lines(billing, number)
+        line_vals = self._check_lines(billing, number, currency)
         if len(self.errors) == count:
             self._check_amounts(billing, number, line_vals, currency, bill_date)
         existing = self.Billing.browse()
@@ -247,6 +283,7 @@ class BillingChecker:
                 "bill_date": bill_date,
                 "retailer_id": retailer.id,
                 "retailer_name": retailer_name,
+                "retailer_details": self._retailer_entry(billing)[1:] if retailer_name else None,
                 "billing_type": billing_type,
                 "currency_id": currency.id,
                 "lines": line_vals,
@@ -380,7 +417,10 @@ class BillingChecker:
         if isinstance(raw, models.BaseModel):
             if not raw:
                 self.error(billing, "retailer", _("The retailer is missing."), number)
-            elif raw.parent_id != distributor or not raw.spm_is_retailer:
+            elif (
+                not raw.spm_is_retailer
+                or distributor not in raw.sudo().spm_retailer_link_ids.distributor_id
+            ):
                 self.error(
                     billing,
                     "retailer",
@@ -407,8 +447,31 @@ class BillingChecker:
                 number,
             )
             return no_retailer, None
-        retailer = self.retailers.get(text) or no_retailer
+        too_long = {
+            "retailer_vat": (
+                MAX_TAX_ID,
+                _("The retailer's tax id is too long (at most %(limit)s characters).", limit=MAX_TAX_ID),
+            ),
+            "retailer_city": (
+                MAX_CITY,
+                _("The retailer's city is too long (at most %(limit)s characters).", limit=MAX_CITY),
+            ),
+        }
+        for key, (limit, message) in too_long.items():
+            if len(text_of(billing.get(key))) > limit:
+                self.error(billing, key, message, number)
+                return no_retailer, None
+        retailer = self.retailers.get(self._retailer_entry(billing)) or no_retailer
         return retailer, None if retailer else text
+
+    @staticmethod
+    def _retailer_entry(billing):
+        """``(name or code, tax id, city)`` of the billing's retailer, as texts."""
+        return (
+            text_of(billing.get("retailer")),
+            text_of(billing.get("retailer_vat")),
+            text_of(billing.get("retailer_city")),
+        )
 
     def _check_type(self, billing, number):
         raw = text_of(billing.get("type")).casefold()
@@ -451,8 +514,9 @@ class BillingChecker:
 
     # ------------------------------------------------------------ the lines
 
-    def _check_lines(self, billing, number):
-        """The create values of the billing's valid lines."""
+    def _check_lines(self, billing, number, currency):
+        """The create values of the billing's valid lines (in our products' units:
+        see :meth:`_convert`)."""
         lines = billing.get("lines") or []
         if not lines:
             self.error(billing, "lines", _("The billing has no lines."), number)
@@ -462,12 +526,42 @@ class BillingChecker:
             )
         line_vals = []
         for line in lines[:MAX_LINES]:
-            product = self._check_line_product(line, number)
+            product, mapping = self._check_line_product(line, number)
             quantity = self._check_number(line, "quantity", number)
             price = self._check_number(line, "price_unit", number)
             if product and quantity is not None and price is not None:
+                if mapping and mapping.quantity_factor != 1:
+                    quantity, price = self._convert(line, number, mapping, quantity, price, currency)
+                    if quantity is None:
+                        continue
                 line_vals.append({"product_id": product.id, "quantity": quantity, "price_unit": price})
         return line_vals
+
+    def _convert(self, line, number, mapping, quantity, price, currency):
+        """The line's quantity and unit price in our product's unit (``mapping``
+        says how many of the distributor's units make one): the quantity divided,
+        rounded to the unit's digits, the price multiplied, rounded to the
+        currency. The line's amount must come out the same to the cent, otherwise
+        the line is refused (``(None, None)``): no conversion changes an amount."""
+        factor = mapping.quantity_factor
+        converted = float_round(quantity / factor, precision_digits=self.digits["quantity"])
+        converted_price = currency.round(price * factor) if currency else price * factor
+        if not currency or currency.compare_amounts(converted * converted_price, quantity * price):
+            self.error(
+                line,
+                "quantity",
+                _(
+                    "%(quantity)s %(unit)s of %(product)s (%(factor)s to one of our units) cannot be "
+                    "converted exactly: report whole units, or ask your contact to correct the mapping.",
+                    quantity=format(quantity, "g"),
+                    unit=mapping.distributor_uom_name or _("units"),
+                    product=mapping.distributor_code,
+                    factor=format(factor, "g"),
+                ),
+                number,
+            )
+            return None, None
+        return converted, converted_price
 
     def _check_amounts(self, billing, number, line_vals, currency, bill_date):
         """Each line's amount and the billing's total, in company currency, at most
@@ -546,26 +640,36 @@ class BillingChecker:
         return None
 
     def _check_line_product(self, line, number):
+        """The line's product and the distributor's mapping it was found by, if any;
+        ``(None, None)`` after an error."""
         raw = line.get("product")
+        mapping = None
         if isinstance(raw, models.BaseModel):
             product = raw
         else:
             text = text_of(raw)
             product = self.products.get(text) if text else None
             if text and not product:
-                self.error(
+                mapping = self.product_maps.get(product_code_key(text))
+                product = mapping.product_id if mapping else None
+            if text and not product:
+                error = billing_error(
                     line,
                     "product",
                     _(
-                        'The product "%(value)s" is unknown: give its internal reference or its barcode.',
+                        'The product "%(value)s" is unknown: give its internal reference or its barcode, '
+                        "or map your code to one of our products (Products in your secondary sales).",
                         value=text[:60],
                     ),
                     number,
+                    code="unmapped",
                 )
-                return None
+                error["product"] = text[:MAX_RETAILER]
+                self.errors.append(error)
+                return None, None
         if not product:
             self.error(line, "product", _("The product is missing."), number)
-            return None
+            return None, None
         allowed_ids = self.allowed_ids
         if not product.sale_ok or (allowed_ids is not None and product.id not in allowed_ids):
             self.error(
@@ -578,20 +682,44 @@ class BillingChecker:
                 ),
                 number,
             )
-            return None
-        return product
+            return None, None
+        return product, mapping
 
     # ------------------------------------------------------------ look-ups
 
-    def _resolve_products(self, billings):
-        """{text: product} for every product reference of ``billings``: internal
-        reference, then barcode, then "[reference] name" or the exact name."""
-        texts = {
+    @staticmethod
+    def _product_texts(billings):
+        return {
             text_of(line.get("product"))
             for billing in billings
             for line in (billing.get("lines") or [])[:MAX_LINES]
             if not isinstance(line.get("product"), models.BaseModel)
         } - {""}
+
+    def _resolve_product_maps(self, billings):
+        """{code key: mapping} of the distributor's confirmed mappings of the
+        product references of ``billings`` that are not ours."""
+        keys = {product_code_key(text) for text in self._product_texts(billings) - set(self.products)}
+        if not keys:
+            return {}
+        maps = (
+            self.env["spm.distributor.product.map"]
+            .sudo()
+            .search(
+                [
+                    ("distributor_id", "=", self.distributor.id),
+                    ("state", "=", "confirmed"),
+                    ("code_key", "in", list(keys)),
+                    ("product_id.active", "=", True),
+                ]
+            )
+        )
+        return {mapping.code_key: mapping for mapping in maps}
+
+    def _resolve_products(self, billings):
+        """{text: product} for every product reference of ``billings``: internal
+        reference, then barcode, then "[reference] name" or the exact name."""
+        texts = self._product_texts(billings)
         if not texts:
             return {}
         Product = self.env["product.product"].sudo().with_context(active_test=True)
