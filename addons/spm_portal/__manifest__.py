@@ -38,6 +38,7 @@
         "wizards/spm_credit_close_views.xml",
         "views/spm_distributor_completeness_views.xml",
         "views/spm_distributor_layout_views.xml",
+        "views/spm_upload_review_templates.xml",
     ],
     "demo": [
         "demo/spm_portal_demo.xml",

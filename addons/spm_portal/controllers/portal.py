@@ -14,7 +14,7 @@ from odoo.tools.misc import format_amount, get_lang
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors, group_rows, read_rows
+from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors
 from ..tools.billing_checker import MAX_LINES as MAX_LINES_PER_BILLING
 from ..tools.billing_checker import number_digits, read_number
 from ..tools.billing_columns import COLUMN_LABELS
@@ -555,20 +555,16 @@ class SpmDistributorPortal(CustomerPortal):
     @http.route(["/my/secondary-sales/upload"], type="http", auth="user", website=True, methods=["POST"])
     def portal_secondary_billing_upload(self, submit=None, **kw):
         distributor = self._spm_require_distributor()
-        Billing = request.env["spm.secondary.billing"].sudo()
         upload = request.httprequest.files.get("file")
         filename = upload.filename if upload else ""
         data = upload.stream.read(MAX_FILE_SIZE + 1) if upload else b""
-        billings = []
+        record = request.env["spm.secondary.upload"]
         if not upload or (not filename and not data):
             errors = [{"row": None, "column": None, "message": _("Choose a file to upload.")}]
         else:
-            rows, errors = read_rows(request.env, data)
-            if not errors:
-                billings, errors = group_rows(request.env, rows)
-            if not errors:
-                # The whole file is checked here, fast and bounded; the job creates it in batches.
-                _prepared, errors = Billing._check_billings(billings, distributor, allow_identical=True)
+            # The whole file is read and checked here, fast and bounded, and kept as a draft
+            # for its dry run: nothing is created before the distributor confirms it.
+            record, errors = record._spm_receive(distributor, filename, data, submit)
         if errors:
             # The page says how many problems there are and lists the first MAX_ERRORS.
             errors = bound_errors(request.env, errors)
@@ -590,15 +586,7 @@ class SpmDistributorPortal(CustomerPortal):
             response.status_code = 400
             return response
         request.session.pop(UPLOAD_ERRORS_KEY, None)
-        Upload = request.env["spm.secondary.upload"]
-        record = Upload._spm_create_checked(distributor, filename, data, billings, submit)
-        record._spm_confirm()
-        if record.state in ("queued", "running"):
-            # Created, submitted and credited by the background job: its page shows the progress.
-            return request.redirect(f"/my/secondary-sales/upload/{record.id}", code=303)
-        return request.render(
-            "spm_portal.portal_secondary_billing_upload", self._spm_upload_values(distributor, upload=record)
-        )
+        return request.redirect(f"/my/secondary-sales/upload/{record.id}/review", code=303)
 
     def _spm_upload(self, upload_id):
         """The user's own upload ``upload_id``; 404 for any other, whether it exists or not."""
@@ -620,6 +608,9 @@ class SpmDistributorPortal(CustomerPortal):
     def portal_secondary_upload_page(self, upload_id, **kw):
         """An upload's progress while the job runs, then its result."""
         distributor, upload = self._spm_upload(upload_id)
+        if upload.state == "draft":
+            # Not confirmed yet: its dry run (or the mapping of its columns) is what it shows.
+            return request.redirect(f"/my/secondary-sales/upload/{upload.id}/review")
         return request.render(
             "spm_portal.portal_secondary_upload_page", self._spm_upload_values(distributor, upload=upload)
         )

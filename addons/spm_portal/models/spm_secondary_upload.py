@@ -9,7 +9,9 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools import bound_errors, count_errors, group_rows, read_rows
+from ..tools import bound_errors, count_errors, group_rows
+from ..tools.billing_export import read_export
+from ..tools.limits import MAX_PREVIEW_DAYS, MAX_PREVIEW_NAMES
 
 _logger = logging.getLogger(__name__)
 
@@ -27,6 +29,13 @@ RETRY_DELAY = timedelta(seconds=10)
 # A call of the job runs batches (each committed) for about this long, then lets Odoo's cron call
 # it again: the other jobs get their turn and the call stays far below limit_time_real_cron.
 JOB_SLICE = 30
+
+
+def _no_layout_message(env):
+    return env._(
+        "The columns of this file are not those of the template and no layout maps them: upload "
+        "it again and choose which column gives which field."
+    )
 
 
 class SpmSecondaryUpload(models.Model):
@@ -83,18 +92,161 @@ class SpmSecondaryUpload(models.Model):
     # The job's turns: the unfinished upload with the lowest turn runs the next batch.
     turn = fields.Integer(default=0, required=True, readonly=True, copy=False)
     billing_ids = fields.One2many("spm.secondary.billing", "upload_id", string="Billings", readonly=True)
+    layout_id = fields.Many2one(
+        "spm.distributor.layout",
+        string="Column Layout",
+        readonly=True,
+        ondelete="set null",
+        help="The layout the distributor's export was read through (empty: the template's columns).",
+    )
+    preview = fields.Json(
+        "Dry Run", readonly=True, help="What the file holds, as the distributor saw it before confirming."
+    )
 
     # ------------------------------------------------------------ the file
+
+    def _spm_read_export(self, layouts=None):
+        """The stored file read as :func:`..tools.billing_export.read_export` reads it: through
+        this upload's layout once it has one (the job parses what the dry run showed),
+        else the distributor's and the shipped ones (``layouts`` to choose others)."""
+        self.ensure_one()
+        upload = self.sudo()
+        if layouts is None:
+            layouts = upload.layout_id or self.env["spm.distributor.layout"]._spm_layouts_for(
+                upload.distributor_id
+            )
+        return read_export(self.env, base64.b64decode(upload.file or b""), layouts=layouts)
 
     def _spm_parse(self):
         """The billings of the stored file and the errors reading it: ``(billings, errors)``,
         as :func:`..tools.billing_file.group_rows` returns them."""
         self.ensure_one()
-        data = base64.b64decode(self.sudo().file or b"")
-        rows, errors = read_rows(self.env, data)
+        export = self._spm_read_export()
+        if export.errors:
+            return [], export.errors
+        if export.needs_mapping:
+            return [], [{"row": None, "column": None, "message": _no_layout_message(self.env)}]
+        return group_rows(self.env, export.rows)
+
+    # ------------------------------------------------------------ the dry run
+
+    @api.model
+    def _spm_receive(self, distributor, filename, data, submit):
+        """Record an uploaded file as a ``draft`` upload and make its dry run, creating
+        no billing: ``(upload, errors)``. A file that cannot be imported as it is
+        (unreadable, refused rows) is not kept: ``upload`` is empty and ``errors``
+        says why; a file whose columns no layout maps is kept for the mapping page
+        (its preview says ``needs_mapping``)."""
+        upload = self._spm_create_checked(distributor, filename, data, [], submit)
+        errors = upload._spm_dry_run()
         if errors:
-            return [], errors
-        return group_rows(self.env, rows)
+            upload.sudo().unlink()
+            return self.browse(), errors
+        return upload, []
+
+    def _spm_dry_run(self):
+        """Read and check the stored file as the job will, creating nothing, and keep what
+        it found in ``preview`` for the distributor to confirm: bills and lines, totals
+        per day, the layout and its columns, new retailers, products proposed for
+        unknown codes; returns the errors (bounded), kept in ``preview`` as well."""
+        self.ensure_one()
+        upload = self.sudo()
+        export = self._spm_read_export()
+        if export.needs_mapping:
+            upload.write({"layout_id": False, "preview": {"needs_mapping": True}})
+            return []
+        billings, errors = ([], export.errors) if export.errors else group_rows(self.env, export.rows)
+        prepared = []
+        if not errors:
+            Billing = self.env["spm.secondary.billing"].sudo()
+            prepared, errors = Billing._check_billings(billings, upload.distributor_id, allow_identical=True)
+        errors = bound_errors(self.env, errors) if errors else []
+        upload.write(
+            {
+                "layout_id": export.layout.id if export.layout else upload.layout_id.id,
+                "progress_total": len(billings),
+                "line_count": sum(len(billing["lines"]) for billing in billings),
+                "preview": {
+                    **self._spm_preview_of(export, prepared),
+                    "products_proposed": self._spm_products_proposed(billings, errors),
+                    "errors": [
+                        [e.get("row"), e.get("column"), e.get("bill_number"), str(e.get("message") or "")]
+                        for e in errors
+                    ],
+                    "error_count": count_errors(errors),
+                },
+            }
+        )
+        return errors
+
+    def _spm_preview_of(self, export, prepared):
+        """The figures of the dry run: what would be created, per day, and how the file was read."""
+        labels = dict(self.env["spm.distributor.layout"]._spm_field_selection())
+        Currency = self.env["res.currency"]
+        days, new, existing, lines, retailers = {}, 0, 0, 0, []
+        for entry in prepared:
+            if entry["existing"]:
+                existing += 1
+                continue
+            vals = entry["vals"]
+            if not vals:  # refused: its errors are listed
+                continue
+            new += 1
+            lines += len(vals["lines"])
+            currency = Currency.browse(vals["currency_id"])
+            key = (vals["bill_date"].isoformat(), currency.id)
+            amount = sum(currency.round(line["quantity"] * line["price_unit"]) for line in vals["lines"])
+            days[key] = currency.round(days.get(key, 0.0) + amount)
+            if vals["retailer_name"] and vals["retailer_name"] not in retailers:
+                retailers.append(vals["retailer_name"])
+        return {
+            "bills": new,
+            "existing": existing,
+            "lines": lines,
+            "days": [
+                [day, amount, Currency.browse(currency_id).name]
+                for (day, currency_id), amount in sorted(days.items())[:MAX_PREVIEW_DAYS]
+            ],
+            "day_count": len(days),
+            "layout": export.layout.name if export.layout else None,
+            "columns": [
+                [export.titles[export.keys.index(key)], labels.get(field, field)]
+                for key, field in (export.mapping or {}).items()
+            ],
+            "retailers_new": retailers[:MAX_PREVIEW_NAMES],
+            "retailer_new_count": len(retailers),
+        }
+
+    def _spm_products_proposed(self, billings, errors):
+        """Our products proposed for the codes of the refused lines (the distributor's
+        product maps): ``[[code, [product names]]]``, bounded."""
+        rows = {e.get("row") for e in errors if e.get("column") == "product"}
+        codes = [line.get("product") for b in billings for line in b["lines"] if line["row"] in rows]
+        if not codes or "spm.distributor.product.map" not in self.env:
+            return []
+        proposals = self.env["spm.distributor.product.map"]._spm_propose(self.distributor_id, codes)
+        return [
+            [str(code), [s["product"].display_name for s in suggestions]]
+            for code, suggestions in list(proposals.items())[:MAX_PREVIEW_NAMES]
+        ]
+
+    def _spm_save_layout(self, mapping, name=None):
+        """Save the distributor's mapping of this draft upload's columns as his layout
+        (his next files with these columns import without asking) and make the dry
+        run through it: returns its errors. Raises a ValidationError for a mapping
+        that cannot be used."""
+        self.ensure_one()
+        self._spm_check_owner()
+        if self.state != "draft":
+            raise UserError(_("Only a checked upload can be read again."))
+        export = self._spm_read_export(layouts=())
+        if export.errors:
+            raise UserError(export.errors[0]["message"])
+        layout = self.env["spm.distributor.layout"]._spm_save_for(
+            self.distributor_id, export.keys, mapping, name
+        )
+        self.sudo().layout_id = layout
+        return self._spm_dry_run()
 
     def _spm_set_errors(self, errors):
         errors = bound_errors(self.env, errors)

@@ -1,5 +1,6 @@
 import json
 import re
+from urllib.parse import urlparse
 
 from odoo.tests import HttpCase
 
@@ -38,6 +39,24 @@ class SpmPortalHttpCase(SpmPortalCase, HttpCase):
         return self.opener.post(
             self.base_url() + url, data=data, files=files, allow_redirects=allow_redirects, timeout=30
         )
+
+    def confirm_dry_run(self, response):
+        """Confirm the dry run an upload's answer leads to, as a distributor does: the
+        answer of the confirmation (a redirection to the upload's page), or ``response``
+        when it leads to no dry run (a refused file, columns to map)."""
+        location = response.headers.get("Location", "") if response.status_code == 303 else ""
+        if not location.endswith("/review"):
+            return response
+        return self.post(urlparse(location).path.removesuffix("/review") + "/confirm", {})
+
+    def upload_file(self, files, submit=True):
+        """Upload a file and confirm its dry run: the page of the confirmed upload, or the
+        answer refusing the file (or asking for its columns)."""
+        response = self.post("/my/secondary-sales/upload", {"submit": "1"} if submit else {}, files=files)
+        response = self.confirm_dry_run(response)
+        if response.status_code == 303:
+            return self.url_open(urlparse(response.headers["Location"]).path)
+        return response
 
     def form_data(
         self, number="P-1", lines=(("T-INS", "2", "100"), ("T-SUN", "3", "10")), action="submit", **values

@@ -224,7 +224,7 @@ class TestBillIdentityChannels(SpmPortalHttpCase):
         writer.writerow(["bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type"])
         writer.writerow([number, self.yesterday.isoformat(), "Corner Shop", "T-INS", quantity, "100", "sale"])
         files = {"file": ("sales.csv", io.BytesIO(content.getvalue().encode()), "text/csv")}
-        return self.post("/my/secondary-sales/upload", {"submit": "1"}, files=files)
+        return self.upload_file(files)
 
     @fuzz_settings(15)
     @given(variants(st.just("inv-42")))

@@ -146,7 +146,7 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
         ]
         page = self.url_open("/my/secondary-sales/upload")
         self.assertIn("/my/secondary-sales/template.csv", page.text)
-        response = self.post("/my/secondary-sales/upload", {"submit": "1"}, files=self.csv_file(rows))
+        response = self.upload_file(self.csv_file(rows))
         self.assertEqual(response.status_code, 200, response.text[:3000])
         self.assertIn("2 billing(s) imported", response.text)
         billings = self.Billing.search([("distributor_id", "=", self.distributor_a.id)], order="bill_number")
@@ -159,7 +159,7 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
             {self.sales_a: 60.0, self.sales_b: 40.0, self.sales_c: 10.0},
         )
         # The same file again: already imported, nothing new.
-        response = self.post("/my/secondary-sales/upload", {"submit": "1"}, files=self.csv_file(rows))
+        response = self.upload_file(self.csv_file(rows))
         self.assertEqual(response.status_code, 200)
         self.assertIn("already imported", response.text)
         self.assertEqual(self.count(), 2)
@@ -208,9 +208,7 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
         workbook.save(output)
         output.seek(0)
         # The file name says CSV: the content decides.
-        response = self.post(
-            "/my/secondary-sales/upload", {}, files={"file": ("sales.csv", output, "text/csv")}
-        )
+        response = self.upload_file({"file": ("sales.csv", output, "text/csv")}, submit=False)
         self.assertEqual(response.status_code, 200, response.text[:3000])
         billing = self.Billing.search([("bill_number", "=", "X-1")])
         self.assertEqual(billing.state, "draft")

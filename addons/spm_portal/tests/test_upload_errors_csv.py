@@ -81,8 +81,8 @@ class TestUploadErrorsCsv(SpmPortalHttpCase):
         self.assertEqual(len(rows), 101, "the 100 listed and one saying how many more")
         self.assertIn("30 more problems", rows[100][3])
 
-        # A file that imports drops them.
+        # A file that imports drops them (at its dry run).
         self.assertEqual(
-            self.upload([f"OK-1,{self.yesterday},Corner Shop,T-INS,1,100,sale"]).status_code, 200
+            self.upload([f"OK-1,{self.yesterday},Corner Shop,T-INS,1,100,sale"]).status_code, 303
         )
         self.assertEqual(self.url_open(ERRORS_CSV).status_code, 404)

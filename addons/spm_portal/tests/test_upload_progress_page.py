@@ -23,7 +23,7 @@ class TestUploadProgressPage(SpmPortalHttpCase):
             f"{prefix}-{n},{self.yesterday},Corner Shop,T-INS,1,100\n" for n in range(count)
         )
         files = {"file": ("big.csv", io.BytesIO(content.encode()), "text/csv")}
-        return self.post("/my/secondary-sales/upload", {"submit": "1"}, files=files)
+        return self.confirm_dry_run(self.post("/my/secondary-sales/upload", {"submit": "1"}, files=files))
 
     def test_queued_upload_progress_and_result(self):
         response = self._post()

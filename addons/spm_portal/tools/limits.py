@@ -43,6 +43,8 @@ MAX_ERRORS = 100  # errors listed in one answer; the others are counted
 MAX_PRODUCT_RESULTS = 50  # products answered by the portal's product search
 MAX_SEARCH_LENGTH = 100  # characters of a search term of the portal
 MAX_TEMPLATE_PRODUCTS = 5000  # products listed on the second sheet of the XLSX template
+MAX_PREVIEW_DAYS = 62  # days of an upload's dry run listed with their totals
+MAX_PREVIEW_NAMES = 20  # new retailers and product codes an upload's dry run names
 
 # ------------------------------------------------------------ API keys of distributors
 MAX_API_KEYS = 20  # live keys of one portal user
