@@ -37,11 +37,13 @@
         "views/res_partner_channel_views.xml",
         "wizards/spm_credit_close_views.xml",
         "views/spm_distributor_completeness_views.xml",
+        "views/spm_channel_health_views.xml",
         "views/spm_distributor_layout_views.xml",
         "views/spm_upload_review_templates.xml",
     ],
     "demo": [
         "demo/spm_portal_demo.xml",
+        "demo/spm_channel_demo.xml",
         "demo/spm_master_demo.xml",
         "demo/spm_distributor_layout_demo.xml",
     ],

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -55,6 +57,13 @@ class ResPartner(models.Model):
         groups="base.group_portal,spm_quota.group_spm_salesperson,spm_credit.group_spm_accountant",
     )
     spm_secondary_billing_count = fields.Integer(compute="_compute_spm_secondary_billing_count")
+    spm_channel_warning = fields.Text(
+        "Channel Health Warning",
+        compute="_compute_spm_channel_warning",
+        help="The channel padding signals of this month and the last that cross a threshold of the "
+        "distributor's units (Channel Health).",
+        groups="base.group_user",
+    )
     spm_report_cadence = fields.Selection(
         REPORT_CADENCES,
         string="Expected Reporting",
@@ -63,6 +72,22 @@ class ResPartner(models.Model):
         "with a billing in it (monthly), in each of its four weeks (weekly) or on each weekday (daily).",
         groups="base.group_user",
     )
+
+    def _compute_spm_channel_warning(self):
+        self.spm_channel_warning = False
+        distributors = self.filtered("is_distributor")
+        if not distributors.ids:
+            return
+        last_month = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        # Signals are the managers' to read: every internal user who sees the partner sees the warning.
+        rows = (
+            self.env["spm.channel.health"]
+            .sudo()
+            .search([("distributor_id", "in", distributors.ids), ("month", ">=", last_month)])
+        )
+        for partner in distributors:
+            reasons = rows.filtered(lambda row, partner=partner: row.distributor_id == partner)._spm_reasons()
+            partner.spm_channel_warning = "\n".join(reasons) or False
 
     def _compute_spm_secondary_billing_count(self):
         if not self.env["spm.secondary.billing"].has_access("read"):

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 # What decides which unit a secondary billing line belongs to (see
 # spm.business.unit._resolve_business_units: a billing has no sales team).
@@ -30,6 +31,57 @@ class SpmBusinessUnit(models.Model):
         help="How far below zero a secondary billing may take a distributor's stock of a product of "
         "this unit (in the product's unit) before it is held for want of stock.",
     )
+
+    # Channel health thresholds (spm.channel.health): 0 turns a signal off.
+    spm_channel_end_days = fields.Integer(
+        "Month-end Days",
+        default=3,
+        tracking=True,
+        help="The last days of a month whose primary sales to a distributor are compared with its usual "
+        "share of them (1 to 10).",
+    )
+    spm_channel_end_excess = fields.Float(
+        "Month-end Excess (points)",
+        default=30.0,
+        tracking=True,
+        help="Flag a distributor whose primary sales of the month's last days exceed its usual share "
+        "by more than these percentage points.",
+    )
+    spm_channel_return_ratio = fields.Float(
+        "Returns Threshold (%)",
+        default=20.0,
+        tracking=True,
+        help="Flag a distributor whose secondary returns exceed this share of its secondary sales.",
+    )
+    spm_channel_stock_days = fields.Integer(
+        "Days of Stock Threshold",
+        default=90,
+        tracking=True,
+        help="Flag a distributor holding a product's stock for more days of its sales than this.",
+    )
+    spm_channel_variance = fields.Float(
+        "Statement Variance Threshold (%)",
+        default=10.0,
+        tracking=True,
+        help="Flag a distributor whose stock statements differ from the documents by more than this.",
+    )
+
+    @api.constrains(
+        "spm_channel_end_days",
+        "spm_channel_end_excess",
+        "spm_channel_return_ratio",
+        "spm_channel_stock_days",
+        "spm_channel_variance",
+    )
+    def _check_spm_channel_thresholds(self):
+        for unit in self:
+            if not 1 <= unit.spm_channel_end_days <= 10:
+                raise ValidationError(_("The month-end days are from 1 to 10."))
+            if not 0 <= unit.spm_channel_stock_days <= 3650:
+                raise ValidationError(_("The days of stock threshold is from 0 to 3,650 days."))
+            ratios = (unit.spm_channel_end_excess, unit.spm_channel_return_ratio, unit.spm_channel_variance)
+            if any(not 0 <= ratio <= 100 for ratio in ratios):
+                raise ValidationError(_("The channel health thresholds are percentages from 0 to 100."))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -38,3 +38,4 @@ from . import test_upload_progress_page
 from . import test_product_maps
 from . import test_retailer_master
 from . import test_upload_layouts
+from . import test_channel_health

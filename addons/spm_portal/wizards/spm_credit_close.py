@@ -11,7 +11,7 @@ class SpmCreditClose(models.TransientModel):
     _inherit = "spm.credit.close"
 
     incomplete_distributor_ids = fields.Many2many(
-        "res.partner", string="Incomplete Distributors", compute="_compute_incomplete_distributors"
+        "res.partner", string="Distributors Not Reported", compute="_compute_incomplete_distributors"
     )
     incomplete_summary = fields.Html(compute="_compute_incomplete_distributors", sanitize=False)
 
