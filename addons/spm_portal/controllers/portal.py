@@ -17,7 +17,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from ..tools import COLUMNS, MAX_FILE_SIZE, MAX_ROWS, bound_errors, count_errors
 from ..tools.billing_checker import MAX_LINES as MAX_LINES_PER_BILLING
 from ..tools.billing_checker import number_digits, read_number
-from ..tools.billing_columns import COLUMN_LABELS
+from ..tools.billing_columns import COLUMN_LABELS, normalize_header
 from ..tools.errors_csv import errors_csv
 from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH, MAX_TEMPLATE_PRODUCTS
 
@@ -678,8 +678,8 @@ class SpmDistributorPortal(CustomerPortal):
         workbook = openpyxl.Workbook()
         sheet = workbook.active
         sheet.title = "Secondary sales"
-        header = rows[0]
-        # Readable headers: the upload reads them back as their columns (normalize_header).
+        # The CSV's headers in words, read back as their columns (normalize_header).
+        header = [normalize_header(label) for label in rows[0]]
         sheet.append([COLUMN_LABELS[column] for column in header])
         for row in rows[1:]:
             typed = dict(zip(header, row, strict=False))

@@ -122,11 +122,12 @@ class TestSecondaryBillingValidation(SpmPortalCase):
             self.assertIn(expected, messages)
         self.assertTrue(all(p["vals"] is None for p in prepared))
 
-    def test_bill_date_in_a_locked_period(self):
+    def test_bill_date_in_a_locked_period_is_taken(self):
+        # Credited later in the first open month (test_late_billing), not refused.
         self.company.spm_credit_lock_date = self.yesterday
-        _prepared, errors = self._check([self._input()])
-        self.assertEqual(len(errors), 1)
-        self.assertIn("locked period", errors[0]["message"])
+        prepared, errors = self._check([self._input()])
+        self.assertFalse(errors)
+        self.assertEqual(len(prepared), 1)
 
     def test_allowed_products_narrow_what_a_distributor_reports(self):
         self.distributor_a.spm_allowed_product_ids = self.product_consumer

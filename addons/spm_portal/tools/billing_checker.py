@@ -229,7 +229,6 @@ class BillingChecker:
         self.min_date = company.spm_secondary_min_bill_date
         self.max_date = self.today + timedelta(days=FUTURE_DAYS)
         self.max_amount = company.spm_secondary_max_amount
-        self.lock_date = company.spm_credit_lock_date
         self.rates = {}
         self.date_formats = [lang.date_format] if lang else []
         self.products = self._resolve_products(billings)
@@ -358,8 +357,10 @@ class BillingChecker:
         if is_empty(raw):
             self.error(billing, "bill_date", _("The bill date is missing."), number)
             return None
+        # A bill of a closed month is taken all the same (the distributor
+        # reports what happened): its credit lands in the first open month,
+        # as an adjustment, as every late event's does.
         bill_date = to_date(raw, self.date_formats)
-        lock_date = self.lock_date
         if not bill_date:
             self.error(
                 billing,
@@ -391,19 +392,6 @@ class BillingChecker:
                     date=format_date(self.env, bill_date),
                     company=self.company.name,
                     earliest=format_date(self.env, self.min_date),
-                ),
-                number,
-            )
-        elif lock_date and bill_date <= lock_date:
-            self.error(
-                billing,
-                "bill_date",
-                _(
-                    "Sales up to %(lock)s are closed: the bill date %(date)s is in a locked period. "
-                    "Report it with a later date or ask your contact at %(company)s.",
-                    lock=format_date(self.env, lock_date),
-                    date=format_date(self.env, bill_date),
-                    company=self.company.name,
                 ),
                 number,
             )
