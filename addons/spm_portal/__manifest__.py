@@ -43,6 +43,7 @@
     ],
     "demo": [
         "demo/spm_portal_demo.xml",
+        "demo/spm_distributor_stock_demo.xml",
         "demo/spm_channel_demo.xml",
         "demo/spm_master_demo.xml",
         "demo/spm_distributor_layout_demo.xml",
