@@ -47,6 +47,7 @@
         "demo/spm_channel_demo.xml",
         "demo/spm_master_demo.xml",
         "demo/spm_distributor_layout_demo.xml",
+        "demo/spm_portal_hold_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

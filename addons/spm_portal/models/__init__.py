@@ -8,6 +8,7 @@ from . import spm_secondary_billing_line
 from . import spm_distributor_completeness
 from . import spm_channel_health
 from . import spm_secondary_billing_channel
+from . import spm_secondary_billing_hold
 from . import spm_secondary_upload
 from . import spm_distributor_layout
 from . import spm_credit_line

@@ -3,7 +3,9 @@ from odoo.exceptions import AccessError, ValidationError
 
 from ..tools.limits import MAX_API_KEY_DAYS, MIN_API_KEY_DAYS
 
-BILLING_BOUND_FIELDS = {"spm_secondary_max_amount", "spm_secondary_min_bill_date"}
+# The widest near-duplicate window: each billing checked compares the bills of as many days.
+MAX_DUPLICATE_DAYS = 31
+BILLING_BOUND_FIELDS = {"spm_secondary_max_amount", "spm_secondary_min_bill_date", "spm_duplicate_days"}
 
 
 class ResCompany(models.Model):
@@ -30,6 +32,21 @@ class ResCompany(models.Model):
         default=90,
         help="Days an API key that a distributor creates on the portal is valid (1 to 365).",
     )
+
+    spm_duplicate_days = fields.Integer(
+        "Near-Duplicate Window",
+        required=True,
+        default=3,
+        help="A secondary billing with the same retailer, lines and total as another bill of its "
+        "distributor dated this many days apart or less is held as a possible duplicate (0 to 31).",
+    )
+
+    @api.constrains("spm_duplicate_days")
+    def _check_spm_duplicate_days(self):
+        if any(not 0 <= company.spm_duplicate_days <= MAX_DUPLICATE_DAYS for company in self):
+            raise ValidationError(
+                _("The near-duplicate window is from 0 to %(max)s days.", max=MAX_DUPLICATE_DAYS)
+            )
 
     @api.constrains("spm_portal_api_key_days")
     def _check_spm_portal_api_key_days(self):

@@ -14,3 +14,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.spm_secondary_min_bill_date", readonly=False
     )
     spm_portal_api_key_days = fields.Integer(related="company_id.spm_portal_api_key_days", readonly=False)
+    spm_duplicate_days = fields.Integer(related="company_id.spm_duplicate_days", readonly=False)

@@ -1,6 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import html_escape
+from odoo.tools import SQL, format_date, html_escape
 
 from odoo.addons.spm_quota.tools import is_trusted, trusted
 
@@ -169,6 +169,22 @@ class SpmSecondaryBilling(models.Model):
         search="_search_business_unit_ids",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_billing_id", string="Sales Credit")
+    hold_ids = fields.One2many("spm.secondary.billing.hold", "billing_id", readonly=True)
+    active_hold_ids = fields.One2many(
+        "spm.secondary.billing.hold",
+        "billing_id",
+        string="Active Holds",
+        domain=[("state", "=", "active")],
+        readonly=True,
+    )
+    related_hold_ids = fields.One2many(
+        "spm.secondary.billing.hold",
+        "related_billing_id",
+        string="Possible Duplicates",
+        readonly=True,
+        help="The holds of later billings that may report this billing's sale again.",
+    )
+    hold_count = fields.Integer("Active Hold Count", compute="_compute_hold_count")
     upload_id = fields.Many2one(
         "spm.secondary.upload", string="Upload", index="btree_not_null", readonly=True, copy=False
     )
@@ -199,6 +215,11 @@ class SpmSecondaryBilling(models.Model):
     def _compute_business_unit_ids(self):
         for billing in self:
             billing.business_unit_ids = billing.line_ids.business_unit_id
+
+    @api.depends("active_hold_ids")
+    def _compute_hold_count(self):
+        for billing in self:
+            billing.hold_count = len(billing.active_hold_ids)
 
     def _search_business_unit_ids(self, operator, value):
         return [("line_ids.business_unit_id", operator, value)]
@@ -736,25 +757,246 @@ class SpmSecondaryBilling(models.Model):
         }
 
     def _validate(self, auto=False, **values):
-        self._write_workflow(
-            {
-                **values,
-                "state": "validated",
-                "validated_by_id": False if auto else self.env.uid,
-                "validated_date": fields.Datetime.now(),
-            }
-        )
+        """Validate these billings, or hold those a doubt is found on (see
+        :meth:`_spm_collect_holds`): held, their credit is held until a
+        reviewer releases them (:meth:`action_release_hold`) or rejects them."""
+        holds = self._spm_collect_holds()
+        held = self.browse([billing.id for billing in holds])
+        review = {
+            **values,
+            "validated_by_id": False if auto else self.env.uid,
+            "validated_date": fields.Datetime.now(),
+        }
+        (self - held)._write_workflow({**review, "state": "validated"})
+        held._write_workflow({**review, "state": "held"})
         self._spm_done_review()
+        held._spm_create_holds(holds)
         self._spm_sync_credit()
+
+    # ------------------------------------------------------------ holds
+
+    def _spm_collect_holds(self):
+        """The doubts on these billings about to be validated, by every check:
+        ``{billing: [hold values]}``, only billings with a doubt in it (their
+        ``kind``, ``reason`` and ``related_billing_id``, see spm.secondary.billing.hold)."""
+        holds = {}
+        checks = (
+            self._spm_duplicate_holds(),
+            # Other checks return the same {billing: [hold values]}.
+        )
+        for found in checks:
+            for billing, vals_list in found.items():
+                holds.setdefault(billing, []).extend(vals_list)
+        return holds
+
+    def _spm_duplicate_holds(self):
+        """Possible duplicates of these billings about to be validated, among
+        the bills reported already and, between two of these, the earlier one
+        (the later report is the one held), in one query whatever their number:
+
+        - a near duplicate: a bill of the same distributor to the same retailer
+          with the same lines (products and quantities), type, currency and
+          total, dated within the company's ``spm_duplicate_days`` of this one;
+        - a cross-distributor duplicate: a bill of another distributor of the
+          same company with the same lines, type and date, to a retailer with
+          the same tax id, or the same name and city (as retailers' names are
+          compared, see res.partner._spm_retailer_key).
+
+        Cancelled, rejected and draft bills are not reports; these billings
+        count whatever their state (an upload validates them together).
+
+        :return: ``{billing: [hold values]}``, at most one hold of each kind
+        """
+        if not self:
+            return {}
+        self.env["spm.secondary.billing.line"].flush_model(["billing_id", "product_id", "quantity"])
+        self.flush_model(
+            [
+                "distributor_id",
+                "retailer_id",
+                "bill_date",
+                "billing_type",
+                "company_id",
+                "currency_id",
+                "amount_total",
+                "state",
+            ]
+        )
+        self.env["res.company"].flush_model(["spm_duplicate_days"])
+        self.env["spm.secondary.billing.hold"].flush_model(["billing_id", "related_billing_id"])
+        ids = list(self.ids)
+        # The lines of a bill as one text, compared by equality (hash joins).
+        signature = SQL(
+            "(SELECT string_agg(l.product_id || ':' || l.quantity, ',' ORDER BY l.product_id, l.quantity)"
+            " FROM spm_secondary_billing_line l WHERE l.billing_id = %s)",
+            SQL.identifier("b", "id"),
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH mine AS (
+                    SELECT b.id, b.distributor_id, b.retailer_id, b.bill_date, b.billing_type,
+                           b.company_id, b.currency_id, b.amount_total, c.spm_duplicate_days AS days,
+                           %(signature)s AS lines
+                      FROM spm_secondary_billing b
+                      JOIN res_company c ON c.id = b.company_id
+                     WHERE b.id = ANY(%(ids)s)
+                ),
+                days AS (
+                    SELECT DISTINCT company_id, (bill_date + d)::date AS day
+                      FROM mine, generate_series(-GREATEST(days, 0), GREATEST(days, 0)) AS d
+                ),
+                others AS (
+                    SELECT b.id, b.distributor_id, b.retailer_id, b.bill_date, b.billing_type,
+                           b.company_id, b.currency_id, b.amount_total, %(signature)s AS lines
+                      FROM spm_secondary_billing b
+                      JOIN days ON days.company_id = b.company_id AND days.day = b.bill_date
+                     WHERE b.state IN ('submitted', 'held', 'validated') OR b.id = ANY(%(ids)s)
+                )
+                SELECT m.id, o.id, m.distributor_id = o.distributor_id
+                  FROM mine m
+                  JOIN others o
+                    ON o.lines = m.lines AND o.company_id = m.company_id
+                   AND o.billing_type = m.billing_type AND o.id != m.id
+                 WHERE ((o.distributor_id = m.distributor_id AND o.retailer_id = m.retailer_id
+                         AND o.currency_id = m.currency_id AND o.amount_total = m.amount_total
+                         AND o.bill_date BETWEEN m.bill_date - m.days AND m.bill_date + m.days)
+                        OR (o.distributor_id != m.distributor_id AND o.bill_date = m.bill_date))
+                   -- Of two billings validated together, the later one is held.
+                   AND (o.id < m.id OR o.id != ALL(%(ids)s))
+                   -- Not a billing held for this one: its reviewers saw the two.
+                   AND NOT EXISTS (
+                       SELECT 1 FROM spm_secondary_billing_hold h
+                        WHERE h.billing_id = o.id AND h.related_billing_id = m.id
+                   )
+                 ORDER BY m.id, o.id
+                """,
+                signature=signature,
+                ids=ids,
+            )
+        )
+        if not rows:
+            return {}
+        billings = self.sudo().browse({row[0] for row in rows} | {row[1] for row in rows})
+        billings.retailer_id.fetch(["name", "city", "vat"])
+        retailer_key = self.env["res.partner"]._spm_retailer_key
+        holds = {}
+        for billing_id, other_id, same_distributor in rows:
+            billing, other = billings.browse(billing_id), billings.browse(other_id)
+            kind = "duplicate" if same_distributor else "cross_distributor"
+            if kind in {vals["kind"] for vals in holds.get(billing, [])}:
+                continue
+            if not same_distributor and not self._spm_same_retailer(
+                billing.retailer_id, other.retailer_id, retailer_key
+            ):
+                continue
+            holds.setdefault(billing, []).append(
+                {
+                    "kind": kind,
+                    "related_billing_id": other.id,
+                    "reason": billing._spm_hold_reason(kind, other),
+                }
+            )
+        return {billing.with_env(self.env): vals_list for billing, vals_list in holds.items()}
+
+    @api.model
+    def _spm_same_retailer(self, retailer, other, retailer_key):
+        """Whether two distributors' retailers are the same shop: the same tax id,
+        or the same name in the same city."""
+        if retailer == other:
+            return True
+        if retailer.vat and other.vat:
+            return retailer_key(retailer.vat).replace(" ", "") == retailer_key(other.vat).replace(" ", "")
+        return bool(retailer.city) and (retailer_key(retailer.name), retailer_key(retailer.city)) == (
+            retailer_key(other.name),
+            retailer_key(other.city),
+        )
+
+    def _spm_hold_reason(self, kind, other):
+        """Why this billing is held, for its distributor and its salespersons:
+        another distributor's bill is not named to the distributor."""
+        self.ensure_one()
+        if kind == "duplicate":
+            return _(
+                "Possible duplicate of bill %(bill)s of %(date)s: the same products, quantities and "
+                "total sold to %(retailer)s.",
+                bill=other.bill_number,
+                date=format_date(self.env, other.bill_date),
+                retailer=self.retailer_id.name,
+            )
+        return _(
+            "Possibly reported twice: another distributor reported the same products and quantities "
+            "sold to %(retailer)s on %(date)s.",
+            retailer=self.retailer_id.name,
+            date=format_date(self.env, self.bill_date),
+        )
+
+    def _spm_create_holds(self, holds):
+        """Record the holds of these billings just held (``{billing: [hold values]}``,
+        see :meth:`_spm_collect_holds`), say why in their chatter and ask their
+        reviewers to release or reject them."""
+        self.env["spm.secondary.billing.hold"].sudo().create(
+            [{**vals, "billing_id": billing.id} for billing in self for vals in holds[billing]]
+        )
+        for billing, units in self._spm_units_by_billing().items():
+            reasons = [vals["reason"] for vals in holds[billing]]
+            # A comment: the distributor's users who follow the billing are told why.
+            billing.sudo().message_post(
+                body=_("Held: %(reasons)s", reasons=" ".join(reasons)),
+                subtype_xmlid="mail.mt_comment",
+            )
+            reviewing = units.filtered(lambda u: u.secondary_validation == "review") or units
+            billing.sudo()._schedule_review(reviewing, reasons=reasons)
+
+    def action_release_hold(self):
+        """Release held billings: for the managers who review them; each becomes
+        validated and its held credit ordinary credit."""
+        if any(billing.state != "held" for billing in self):
+            raise UserError(_("Only held billings can be released."))
+        self._check_can_review()
+        self.sudo()._release_holds()
+        return True
+
+    def _release_holds(self, kinds=None):
+        """Release the active holds of these billings (of ``kinds`` only, if
+        given); those left with no active hold are validated and credited. For
+        callers that checked who releases (or release on an event they checked)."""
+        holds = self.sudo().hold_ids.filtered(
+            lambda h: h.state == "active" and (not kinds or h.kind in kinds)
+        )
+        if not holds:
+            return self.browse()
+        holds.write(
+            {"state": "released", "released_by_id": self.env.uid, "released_date": fields.Datetime.now()}
+        )
+        released = holds.billing_id.filtered(
+            lambda b: b.state == "held" and not b.hold_ids.filtered(lambda h: h.state == "active")
+        ).with_env(self.env)
+        released._write_workflow({"state": "validated"})
+        released.sudo()._spm_done_review()
+        released._spm_sync_credit()
+        for billing in released:
+            billing.sudo().message_post(
+                body=_("Hold released by %(user)s: the billing is validated.", user=self.env.user.name),
+                subtype_xmlid="mail.mt_comment",
+            )
+        return released
+
+    def _spm_end_holds(self):
+        """The active holds of these billings end with their rejection or cancellation."""
+        self.sudo().hold_ids.filtered(lambda h: h.state == "active").write(
+            {"state": "released", "released_by_id": self.env.uid, "released_date": fields.Datetime.now()}
+        )
 
     def action_reject(self, reason):
         """Reject submitted or validated billings; the reason is shown to the distributor."""
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Give the distributor a reason for the rejection."))
-        if any(billing.state not in ("submitted", "validated") for billing in self):
-            raise UserError(_("Only submitted or validated billings can be rejected."))
+        if any(billing.state not in ("submitted", "held", "validated") for billing in self):
+            raise UserError(_("Only submitted, held or validated billings can be rejected."))
         self._check_can_review()
+        self._spm_end_holds()
         self._write_workflow(
             {
                 "state": "rejected",
@@ -787,11 +1029,12 @@ class SpmSecondaryBilling(models.Model):
     def action_cancel(self):
         """Cancel billings; cancelling a validated one reverses its credit and
         is for its reviewers only."""
-        if any(billing.state not in ("draft", "submitted", "validated") for billing in self):
-            raise UserError(_("Only draft, submitted or validated billings can be cancelled."))
-        validated = self.filtered(lambda b: b.state == "validated")
+        if any(billing.state not in ("draft", "submitted", "held", "validated") for billing in self):
+            raise UserError(_("Only draft, submitted, held or validated billings can be cancelled."))
+        validated = self.filtered(lambda b: b.state in ("held", "validated"))
         validated._check_can_review()
         (self - validated)._check_distributor_or_write_access()
+        validated._spm_end_holds()
         # A reviewer's cancellation is a decision: later submissions are reviewed.
         validated._write_workflow({"state": "cancel", "review_required": True})
         (self - validated)._write_workflow({"state": "cancel"})
@@ -819,21 +1062,31 @@ class SpmSecondaryBilling(models.Model):
     def _spm_sync_credit(self):
         self.env["spm.credit.engine"]._sync_credit(self.sudo().line_ids._spm_creditable())
 
-    def _schedule_review(self, units):
+    def _schedule_review(self, units, reasons=None):
+        """Ask the managers responsible for ``units`` to review this billing:
+        to validate or reject it, or, held for ``reasons``, to release or reject it."""
         self.ensure_one()
         managers = units._spm_responsible_users(self.company_id)
+        if reasons:
+            text = _(
+                "The secondary billing %(bill)s of %(distributor)s is held: %(reasons)s "
+                "Release or reject it.",
+                distributor=self.distributor_id.display_name,
+                bill=self.bill_number,
+                reasons=" ".join(reasons),
+            )
+        else:
+            text = _(
+                "%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
+                distributor=self.distributor_id.display_name,
+                bill=self.bill_number,
+            )
         for manager in managers:
             self.activity_schedule(
                 "spm_portal.mail_activity_type_secondary_review",
                 user_id=manager.id,
                 # The note is HTML: names and numbers typed by users are escaped, markup in them stays text.
-                note=html_escape(
-                    _(
-                        "%(distributor)s submitted the secondary billing %(bill)s: validate or reject it.",
-                        distributor=self.distributor_id.display_name,
-                        bill=self.bill_number,
-                    )
-                ),
+                note=html_escape(text),
             )
 
     def _spm_done_review(self):

@@ -39,3 +39,5 @@ from . import test_product_maps
 from . import test_retailer_master
 from . import test_upload_layouts
 from . import test_channel_health
+from . import test_billing_holds
+from . import test_billing_holds_http

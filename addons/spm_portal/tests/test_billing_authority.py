@@ -42,7 +42,8 @@ class SpmBillingAuthorityCase(SpmPortalCase):
             "manager of no unit": cls.manager_none,
             "accountant": cls.accountant,
         }
-        cls.draft = cls._billing(number="H-DRAFT", submit=False)
+        # Not the sale of H-VALID again: it would be held as a possible duplicate.
+        cls.draft = cls._billing(number="H-DRAFT", submit=False, lines=[("T-INS", 12, 100.0)])
         cls.validated = cls._billing(number="H-VALID")
         cls.rejected = cls._billing(number="H-REJ")
         cls.rejected.with_user(cls.manager_pharma).action_reject("Not our retailer")

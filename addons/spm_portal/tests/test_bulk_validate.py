@@ -12,8 +12,8 @@ class TestBulkValidate(SpmPortalCase):
     def test_bulk_validate_counts_what_it_did(self):
         (self.unit_pharma | self.unit_consumer).secondary_validation = "review"
         mine = self.Billing.browse()
-        for number in ("BV-1", "BV-2", "BV-3"):
-            mine |= self._billing(number=number)
+        for quantity, number in enumerate(("BV-1", "BV-2", "BV-3"), start=1):
+            mine |= self._billing(number=number, lines=[("T-INS", quantity, 100.0)])
         other_unit = self._billing(number="BV-4", lines=[("T-SUN", 1, 10.0)])
         draft = self._billing(number="BV-5", submit=False)
         rejected = self._billing(number="BV-6")

@@ -32,7 +32,9 @@ class TestUploadJob(SpmPortalCase):
         data = (
             HEADER
             + "".join(
-                f"{prefix}-{n},{self.yesterday},Corner Shop,T-INS,{quantity},100\n" for n in range(count)
+                # A retailer each: the same sale reported again would be held as a duplicate.
+                f"{prefix}-{n},{self.yesterday},Shop {prefix}-{n},T-INS,{quantity},100\n"
+                for n in range(count)
             )
         ).encode()
         rows, _errors = read_rows(self.env, data)
