@@ -12,7 +12,8 @@ from .common import SpmPortalCase
 
 class HeldCreditCommon(SpmPortalCase):
     """A first bill of 1,000 in Pharma credits A 600 and B 400; the same bill
-    reported again is held: its 600 and 400 are held apart."""
+    reported again is held as a possible duplicate: its 600 and 400 are held
+    apart."""
 
     @classmethod
     def setUpClass(cls):
@@ -20,7 +21,7 @@ class HeldCreditCommon(SpmPortalCase):
         cls.Monthly = cls.env["spm.credit.monthly"]
         cls.accountant = new_test_user(cls.env, "t_held_accountant", groups="spm_credit.group_spm_accountant")
         cls.first = cls._billing(number="H-001")
-        cls.held = cls._hold(cls._billing(number="H-002", submit=False))
+        cls.held = cls._billing(number="H-002")
         cls.month = cls.today.replace(day=1)
 
     @classmethod
@@ -28,22 +29,11 @@ class HeldCreditCommon(SpmPortalCase):
         # Billed today: this month's figures, whatever the day.
         return super()._billing(**{"bill_date": cls.today, **kwargs})
 
-    @classmethod
-    def _move(cls, billing, state):
-        """Move ``billing`` to ``state`` as its workflow does (trusted), and credit it."""
-        billing._write_workflow({"state": state})
-        billing._spm_sync_credit()
-        return billing
-
-    @classmethod
-    def _hold(cls, billing):
-        return cls._move(billing, "held")
-
     def _release(self, billing):
-        return self._move(billing, "validated")
+        billing.with_user(self.manager_pharma).action_release_hold()
 
     def _reject(self, billing):
-        return self._move(billing, "rejected")
+        billing.with_user(self.manager_pharma).action_reject("Reported twice")
 
     def _lines(self, billing, **values):
         return self.Credit.search(
@@ -133,7 +123,8 @@ class TestHeldCredit(HeldCreditCommon):
         self._assert_aggregate_is_the_lines()
 
     def test_aggregate_after_hold_release_reject_and_merge(self):
-        third = self._hold(self._billing(number="H-003", submit=False))
+        third = self._billing(number="H-003")
+        self.assertEqual(third.state, "held")
         self._release(self.held)
         self._reject(third)
         self.Monthly._compact()
@@ -255,7 +246,7 @@ class TestHeldCredit(HeldCreditCommon):
             return [m["payload"] for m in messages if m["type"] == "spm_credit_updated"]
 
         before = len(payloads())
-        self._hold(self._billing(number="H-004", submit=False))
+        self._billing(number="H-004")
         [payload] = payloads()[before:]
         self.assertEqual(payload["held_user_ids"], sorted((self.sales_a | self.sales_b).ids))
         self.assertNotIn("amount", json.dumps(payload), "every salesperson hears it: no amounts")
