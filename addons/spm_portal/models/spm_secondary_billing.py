@@ -22,6 +22,7 @@ CONTENT_FIELDS = {
 # check who calls them and raise WORKFLOW_FLAG (see _write_workflow).
 WORKFLOW_FIELDS = {
     "state",
+    "upload_id",
     "reject_reason",
     "submitted_by_id",
     "submitted_date",
@@ -185,9 +186,7 @@ class SpmSecondaryBilling(models.Model):
         help="The holds of later billings that may report this billing's sale again.",
     )
     hold_count = fields.Integer("Active Hold Count", compute="_compute_hold_count")
-    upload_id = fields.Many2one(
-        "spm.secondary.upload", string="Upload", index="btree_not_null", readonly=True, copy=False
-    )
+    upload_id = fields.Many2one("spm.secondary.upload", index="btree_not_null", readonly=True, copy=False)
 
     _sql_constraints = [
         (
@@ -454,9 +453,10 @@ class SpmSecondaryBilling(models.Model):
         )
 
     @api.model
-    def _create_checked(self, prepared, source, submit=False):
+    def _create_checked(self, prepared, source, submit=False, upload=None):
         """Create the billings that :meth:`_check_billings` accepted (all or none:
-        call it only when it returned no error), with the retailers they name.
+        call it only when it returned no error), with the retailers they name;
+        from ``upload`` (an ``spm.secondary.upload``) when its job creates them.
 
         :return: ``(created, existing)`` billings, each in the order of ``prepared``
         """
@@ -507,6 +507,8 @@ class SpmSecondaryBilling(models.Model):
         # a file of any size takes the memory of one batch (still one transaction).
         for start in range(0, len(vals_list), CREATE_BATCH_SIZE):
             batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
+            if upload:
+                batch._write_workflow({"upload_id": upload.id})
             if submit:
                 # Checked a moment ago by _check_billings, the rules of action_submit's check.
                 batch._check_distributor_or_write_access()

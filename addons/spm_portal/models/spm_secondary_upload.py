@@ -449,10 +449,7 @@ class SpmSecondaryUpload(models.Model):
         if errors:
             upload._spm_fail(errors)
             return 0
-        for item in prepared:
-            if item["vals"]:
-                item["vals"]["upload_id"] = upload.id
-        created, existing = Billing._create_checked(prepared, "upload", submit=upload.submit)
+        created, existing = Billing._create_checked(prepared, "upload", submit=upload.submit, upload=upload)
         upload.write(
             {
                 "state": "done" if end >= len(billings) else "running",

@@ -178,6 +178,11 @@ class TestUploadAccess(SpmPortalCase):
                 Upload.with_user(user).create({"distributor_id": self.distributor_a.id})
             with self.assertRaises(AccessError):
                 upload.with_user(user).unlink()
+        # A billing's upload is the job's to set, not a manager's.
+        billing = self._billing(number="UP-LINK-1")
+        with self.assertRaises(AccessError):
+            billing.with_user(self.manager_pharma).write({"upload_id": upload.id})
+        self.assertFalse(billing.upload_id)
         # Another distributor's user cannot confirm it.
         with self.assertRaises(AccessError):
             upload.with_user(self.portal_b)._spm_confirm()
