@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import requests
 
@@ -23,7 +24,9 @@ class OdooServer:
     """``with OdooServer(python, odoo_bin, conf, db) as server:`` an Odoo server
     on a free local port, logged in as ``login``; stopped (or killed) on exit."""
 
-    def __init__(self, python, odoo_bin, conf, db, login="admin", password="admin", port=None):
+    def __init__(
+        self, python, odoo_bin, conf, db, login="admin", password="admin", port=None, cron_threads=0
+    ):
         self.command = [
             str(python),
             str(odoo_bin),
@@ -36,7 +39,7 @@ class OdooServer:
             "--workers",
             "0",
             "--max-cron-threads",
-            "0",
+            str(cron_threads),
             "--log-level",
             "warn",
         ]
@@ -184,6 +187,28 @@ def portal_session(server, login, password, page="/my"):
     )
     html = session.get(f"{server.url}{page}", timeout=60).text
     return session, re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def upload_file(server, session, token, files, submit=True, timeout=600, follow=True):
+    """Upload a file through the portal as a distributor does: the dry run the
+    upload leads to is confirmed. Returns the confirmation's answer (its
+    redirection to the upload's page followed when ``follow``), or the upload's
+    own answer when it leads to no dry run (a refused file, columns to map)."""
+    data = {"csrf_token": token, **({"submit": "1"} if submit else {})}
+    response = session.post(
+        f"{server.url}/my/secondary-sales/upload",
+        timeout=timeout,
+        data=data,
+        files=files,
+        allow_redirects=False,
+    )
+    location = response.headers.get("Location", "") if response.status_code == 303 else ""
+    if not location.endswith("/review"):
+        return response
+    upload = urlparse(location).path.removesuffix("/review")
+    return session.post(
+        f"{server.url}{upload}/confirm", timeout=timeout, data={"csrf_token": token}, allow_redirects=follow
+    )
 
 
 def kill_while_blocked(server, request, pg_connect, db, blocker_sql, params=()):

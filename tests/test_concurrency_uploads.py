@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from tests.odoo_server import OdooServer, kill_while_blocked, portal_session, scalar
+from tests.odoo_server import OdooServer, kill_while_blocked, portal_session, scalar, upload_file
 
 BILLINGS_PER_FILE = 40
 DISTRIBUTORS = (("spm_distributor", "spm_distributor"), ("spm_distributor_2", "spm_distributor_2"))
@@ -38,12 +38,7 @@ def _csv(prefix):
 
 
 def _upload(server, session, token, content):
-    return session.post(
-        f"{server.url}/my/secondary-sales/upload",
-        timeout=600,
-        data={"csrf_token": token, "submit": "1"},
-        files={"file": ("billings.csv", content, "text/csv")},
-    )
+    return upload_file(server, session, token, {"file": ("billings.csv", content, "text/csv")})
 
 
 def _count(pg_connect, db, prefix):

@@ -216,6 +216,7 @@ def test_usage_errors(tmp_path, monkeypatch):
 
 # ---------------------------------------------------------------- against Odoo
 
+
 @pytest.fixture
 def odoo_server(odoo_env, api_key, free_port, tmp_path):
     """An Odoo server on the throwaway database of ./spm test, and an API key of

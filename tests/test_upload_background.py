@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.odoo_server import OdooServer, portal_session, scalar
+from tests.odoo_server import OdooServer, portal_session, scalar, upload_file
 
 # HTTP workers are killed past this (seconds): the job takes longer.
 LIMIT_TIME_REAL = 15
@@ -67,13 +67,9 @@ def _csv(prefix, count):
     return ("\n".join(rows) + "\n").encode()
 
 
-def _upload(server, session, token, content):
-    return session.post(
-        f"{server.url}/my/secondary-sales/upload",
-        timeout=60,
-        data={"csrf_token": token, "submit": "1"},
-        files={"file": ("big.csv", content, "text/csv")},
-        allow_redirects=False,
+def _upload(server, session, token, content, follow=False):
+    return upload_file(
+        server, session, token, {"file": ("big.csv", content, "text/csv")}, timeout=60, follow=follow
     )
 
 
@@ -103,7 +99,7 @@ def _twice_credited(pg_connect, db, prefix):
 
 def _reference(server, session, token, pg_connect, db, prefix):
     """The credit of one billing of the same two lines, uploaded alone (in the request)."""
-    response = _upload(server, session, token, _csv(f"{prefix}R", 1))
+    response = _upload(server, session, token, _csv(f"{prefix}R", 1), follow=True)
     assert response.status_code == 200, response.text[:500]
     billings, lines, amount = _credit(pg_connect, db, f"{prefix}R")
     assert billings == 1 and lines and amount
