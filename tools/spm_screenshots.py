@@ -26,7 +26,7 @@ BACKEND_READY = (
     "document.querySelector('.o_action_manager > .o_action') && "
     "!document.querySelector('.o_loading_indicator, .o_spm_loading')"
 )
-PORTAL_READY = "document.readyState === 'complete' && document.querySelector('#wrap, main')"
+PORTAL_READY = "document.readyState === 'complete' && !!document.querySelector('#wrapwrap')"
 
 # (file, login, path, what the page must show before the shot)
 SCREENS = [
@@ -85,7 +85,11 @@ def take(conf, db, out, python, odoo_bin):
                     if who != login:
                         continue
                     page.goto(server.url + path)
-                    page.wait_for(ready, timeout=90)
+                    try:
+                        page.wait_for(ready, timeout=90)
+                    except TimeoutError:
+                        print(f"{name}: {path} did not show as expected, not taken", file=sys.stderr)
+                        continue
                     time.sleep(1.5)  # charts and live figures settle
                     page.screenshot(str(out / name))
                     print(f"{out / name}")
