@@ -113,20 +113,23 @@ class Database:
         self.port = free_port()
         port_file.write_text(str(self.port))
         say(f"starting the embedded PostgreSQL on 127.0.0.1:{self.port}")
+        self._pg_ctl_start(bindir, data)
+
+    def _pg_ctl_start(self, bindir, data, *settings):
+        """Start the cluster in ``data`` on ``self.port``, loopback only, with ``settings``
+        (``-c name=value`` options) added to the embedded defaults."""
+        options = [
+            f"-p {self.port}",
+            "-c listen_addresses=127.0.0.1",
+            "-c unix_socket_directories=''",
+            "-c fsync=off",
+            "-c max_connections=200",
+            *settings,
+        ]
         sh(
             self._pg_user_cmd(
-                [
-                    str(bindir / "pg_ctl"),
-                    "-D",
-                    str(data),
-                    "-l",
-                    str(data / "server.log"),
-                    "-w",
-                    "-o",
-                    f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                    " -c fsync=off -c max_connections=200",
-                    "start",
-                ]
+                [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w"]
+                + ["-o", " ".join(options), "start"]
             ),
             stdout=subprocess.DEVNULL,
             cwd=self.PG_CWD,

@@ -184,24 +184,7 @@ class Replica(Database):
             self.port = free_port()
             (self.cluster / "port").write_text(str(self.port))
             say(f"starting the PostgreSQL replica on 127.0.0.1:{self.port}")
-            sh(
-                self._pg_user_cmd(
-                    [
-                        str(bindir / "pg_ctl"),
-                        "-D",
-                        str(data),
-                        "-l",
-                        str(data / "server.log"),
-                        "-w",
-                        "-o",
-                        f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                        " -c fsync=off -c max_connections=200 -c hot_standby=on -c hot_standby_feedback=on",
-                        "start",
-                    ]
-                ),
-                stdout=subprocess.DEVNULL,
-                cwd=self.PG_CWD,
-            )
+            self._pg_ctl_start(bindir, data, "-c hot_standby=on", "-c hot_standby_feedback=on")
             if self.wait_streaming():
                 return
             # Its slot was invalidated (stopped too long) or its files are stale: make it again.
