@@ -42,6 +42,29 @@ def odoo_cmd(conf, *args):
     return [str(VENV_PYTHON), str(ODOO_HOME / "odoo-bin"), "-c", str(conf), *args]
 
 
+def odoo_test_cmd(conf, dbname, modules, tags, *args):
+    """The command line installing ``modules`` on ``dbname`` with their tests
+    tagged ``tags``, in one process (no workers, no cron), then stopping."""
+    return odoo_cmd(
+        conf,
+        "-d",
+        dbname,
+        *args,
+        "-i",
+        modules,
+        "--test-enable",
+        "--test-tags",
+        tags,
+        "--stop-after-init",
+        "--http-port",
+        str(free_port()),
+        "--workers",
+        "0",
+        "--max-cron-threads",
+        "0",
+    )
+
+
 def install_addons(conf, dbname, log, addons, *options):
     """Create ``dbname`` with ``addons`` installed (``options`` added to
     odoo-bin's), writing Odoo's output to ``log``; fail on any error in it."""

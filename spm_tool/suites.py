@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .common import ODOO_HOME, ROOT, SPM_HOME, STATE, VENV, SpmError, free_port, say
 from .install import addons_roots
-from .instance import ensure_chromium, odoo_cmd, odoo_config, prepare
+from .instance import ensure_chromium, odoo_config, odoo_test_cmd, prepare
 from .testrun import TEST_RESULT
 
 # Test-only modules that re-export the test suites of Odoo's sale,
@@ -135,25 +135,7 @@ def _run_suites(db, conf, dbname, module, keep=False):
     log = STATE / "logs" / f"{dbname}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     roots = [ROOT / "addons", SUITES_DIR, *addons_roots(ODOO_HOME)]
-    cmd = odoo_cmd(
-        conf,
-        "-d",
-        dbname,
-        "--addons-path",
-        ",".join(map(str, roots)),
-        "-i",
-        module,
-        "--test-enable",
-        "--test-tags",
-        f"/{module}",
-        "--stop-after-init",
-        "--http-port",
-        str(free_port()),
-        "--workers",
-        "0",
-        "--max-cron-threads",
-        "0",
-    )
+    cmd = odoo_test_cmd(conf, dbname, module, f"/{module}", "--addons-path", ",".join(map(str, roots)))
     say(f"running Odoo's suites with '{module}' on the throwaway database '{dbname}' (log: {log})")
     start = time.monotonic()
     db.drop(dbname)

@@ -14,7 +14,14 @@ import subprocess
 import xml.etree.ElementTree as ET
 
 from .common import ADDONS, ODOO_HOME, ROOT, STATE, VENV_PYTHON, free_port, say
-from .instance import LOG_ERROR, ensure_chromium, install_addons, odoo_cmd, odoo_config, prepare
+from .instance import (
+    LOG_ERROR,
+    ensure_chromium,
+    install_addons,
+    odoo_config,
+    odoo_test_cmd,
+    prepare,
+)
 
 TEST_RESULT = re.compile(r"odoo\.tests\.result: (\d+) failed, (\d+) error\(s\) of (\d+) tests")
 SKIPPED = re.compile(r" INFO \S+ odoo\.addons\.\S+: skipped ")
@@ -27,23 +34,7 @@ def run_odoo_tests(conf, dbname, addons=ADDONS):
     log = STATE / "logs" / f"{dbname}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     tags = ",".join(f"/{a}" for a in addons)
-    cmd = odoo_cmd(
-        conf,
-        "-d",
-        dbname,
-        "-i",
-        ",".join(addons),
-        "--test-enable",
-        "--test-tags",
-        tags,
-        "--stop-after-init",
-        "--http-port",
-        str(free_port()),
-        "--workers",
-        "0",
-        "--max-cron-threads",
-        "0",
-    )
+    cmd = odoo_test_cmd(conf, dbname, ",".join(addons), tags)
     say(f"running the Odoo tests of {', '.join(addons)} on the throwaway database '{dbname}' (log: {log})")
     failed = errors = run = skipped = 0
     error_lines = 0
