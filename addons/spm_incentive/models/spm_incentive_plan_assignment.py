@@ -110,6 +110,7 @@ class SpmIncentivePlanAssignment(models.Model):
 
     # ------------------------------------------------------------ earnings
 
+    @api.readonly
     def get_earnings(self, day=None, what_if=0):
         """The running earnings of the assignments of ``self`` the caller may
         read, for their plans' period holding ``day`` (default today), and
@@ -168,6 +169,7 @@ class SpmIncentivePlanAssignment(models.Model):
                 }
         return result
 
+    @api.readonly
     @api.model
     def get_my_earnings(self, what_if=0):
         """The caller's running earnings on each plan he is on today, for his

@@ -66,3 +66,20 @@ class TestMyEarnings(SpmIncentiveCase):
         for bad in ("1e400", "NaN", "12abc", 1e13):
             with self.assertRaises(UserError):
                 self._mine(what_if=bad)
+
+    def test_served_as_a_read(self):
+        """*My earnings* is a read Odoo may serve from a replica (``@api.readonly``,
+        which ``/web/dataset/call_kw`` asks), and it runs in a read-only
+        transaction, what-if included."""
+        Assignment = self.env["spm.incentive.plan.assignment"]
+        for method in ("get_my_earnings", "get_earnings"):
+            self.assertTrue(getattr(type(Assignment), method)._readonly, method)
+        self._target(self.unit_consumer, 20000)
+        self._adjust(self.sales_a, self.unit_consumer, self.today, 12000)
+        self.env.flush_all()
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            self.env.cr.execute("SET TRANSACTION READ ONLY")
+            rows = self._mine(what_if=1000)
+            savepoint.rollback()  # and read-write again
+        self.assertEqual(rows[self.assignment_retro.id]["earned"], 240)
+        self.assertEqual(rows[self.assignment_retro.id]["what_if_earned"], 260)
