@@ -12,3 +12,4 @@ from . import test_responsible_users
 from . import test_manager_messages
 from . import test_reassign_as_manager
 from . import test_team_split_editor
+from . import test_team_split_phone_tour

@@ -1,6 +1,10 @@
 import { registry } from "@web/core/registry";
 
-function addLine(row, user, share) {
+/**
+ * Steps adding a row to the team split editor: a salesperson and his share
+ * of the split, or an overlay.
+ */
+export function addSplitLine(row, user, share) {
     const selected = `.modal .o_data_row:nth-child(${row}).o_selected_row`;
     const steps = [
         {
@@ -64,14 +68,14 @@ registry.category("web_tour.tours").add("spm_quota_team_split", {
             trigger: ".o-autocomplete--dropdown-item > a:contains(Test Pharma)",
             run: "click",
         },
-        ...addLine(1, "Ann Split", "50"),
+        ...addSplitLine(1, "Ann Split", "50"),
         {
             content: "The running total follows",
             trigger: ".modal .o_spm_split_total:contains(must be 100)",
         },
-        ...addLine(2, "Bob Split", "30"),
-        ...addLine(3, "Cid Split", "20"),
-        ...addLine(4, "Dee Overlay", "overlay"),
+        ...addSplitLine(2, "Bob Split", "30"),
+        ...addSplitLine(3, "Cid Split", "20"),
+        ...addSplitLine(4, "Dee Overlay", "overlay"),
         {
             content: "The splits make 100 %, the overlay is not counted",
             trigger: ".modal .o_spm_split_total:not(:contains(must be)) .o_field_widget[name=split_total]:contains(100.00)",
