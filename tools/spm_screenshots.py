@@ -27,8 +27,41 @@ BACKEND_READY = (
     "!document.querySelector('.o_loading_indicator, .o_spm_loading')"
 )
 PORTAL_READY = "document.readyState === 'complete' && !!document.querySelector('#wrapwrap')"
+# The web client's bus connected: a shot taken before may catch the notice of
+# a reconnection ("The page is out of date"), which is about the session, not
+# the screen.
+BUS_CONNECTED = "odoo.__WOWL_DEBUG__?.root.env.services.bus_service.workerState === 'CONNECTED'"
+OUTDATED_NOTICE = (
+    "[...document.querySelectorAll('.o_notification')].some((n) => n.textContent.includes('out of date'))"
+)
+CLOSE_OUTDATED_NOTICE = (
+    "[...document.querySelectorAll('.o_notification')]"
+    ".filter((n) => n.textContent.includes('out of date'))"
+    ".forEach((n) => n.querySelector('.o_notification_close').click())"
+)
+# The team split editor of a demo account split between salespersons, opened
+# as its list's button does.
+OPEN_SPLIT_EDITOR = """
+(async () => {
+    const { orm, action } = odoo.__WOWL_DEBUG__.root.env.services;
+    const [split] = await orm.searchRead(
+        "spm.assignment",
+        [["kind", "=", "split"], ["share", "<", 100], ["in_force_today", "=", true]],
+        ["id"],
+        { limit: 1 }
+    );
+    const editor = await orm.call("spm.assignment", "action_edit_team_split", [[split.id]]);
+    // As the button's call does (clean_action): its views from its view mode.
+    await action.doAction({ views: [[false, "form"]], ...editor });
+    return true;
+})()
+"""
 
-# (file, login, path, what the page must show before the shot)
+# The manager's board: his team, below his own figures.
+SHOW_TEAM_BOARD = "document.querySelector('.o_spm_team')?.scrollIntoView({block: 'start'}); true"
+
+# (file, login, path, what the page must show before the shot[, (script run
+# then, what the page must show after it)])
 SCREENS = [
     (
         "dashboard_salesperson.png",
@@ -41,6 +74,7 @@ SCREENS = [
         "spm_manager",
         "/odoo/action-spm_credit.spm_credit_dashboard_action",
         BACKEND_READY,
+        (SHOW_TEAM_BOARD, "!!document.querySelector('.o_spm_team .o_spm_team_member')"),
     ),
     (
         "my_earnings.png",
@@ -68,6 +102,19 @@ SCREENS = [
         BACKEND_READY,
     ),
     ("first_steps.png", "admin", "/odoo/action-spm_credit.spm_first_run_action", BACKEND_READY),
+    (
+        "team_split_editor.png",
+        "spm_manager",
+        "/odoo/action-spm_quota.spm_assignment_action",
+        BACKEND_READY,
+        (OPEN_SPLIT_EDITOR, "!!document.querySelector('.modal .o_spm_split_total .o_field_widget')"),
+    ),
+    (
+        "achievement_graph.png",
+        "spm_manager",
+        "/odoo/action-spm_credit.spm_achievement_figure_action",
+        BACKEND_READY + " && !!document.querySelector('.o_graph_renderer canvas')",
+    ),
     ("portal_secondary_sales.png", "spm_distributor", "/my/secondary-sales", PORTAL_READY),
     ("portal_new_billing.png", "spm_distributor", "/my/secondary-sales/new", PORTAL_READY),
     ("portal_upload.png", "spm_distributor", "/my/secondary-sales/upload", PORTAL_READY),
@@ -81,18 +128,36 @@ def take(conf, db, out, python, odoo_bin):
         for login in dict.fromkeys(screen[1] for screen in SCREENS):
             with Browser() as page:
                 page.login(server.url, login, login)
-                for name, who, path, ready in SCREENS:
+                for name, who, path, ready, *then in SCREENS:
                     if who != login:
                         continue
-                    page.goto(server.url + path)
                     try:
-                        page.wait_for(ready, timeout=90)
+                        show(page, server.url + path, ready, backend=not path.startswith("/my"), then=then)
                     except TimeoutError:
                         print(f"{name}: {path} did not show as expected, not taken", file=sys.stderr)
                         continue
-                    time.sleep(1.5)  # charts and live figures settle
                     page.screenshot(str(out / name))
                     print(f"{out / name}")
+
+
+def show(page, url, ready, backend, then=()):
+    """Open ``url`` and wait for ``ready``; in the web client, wait for its
+    bus too and reload while the out-of-date notice shows (as it asks), closing
+    it if it comes back; run ``then``'s script and wait for its page."""
+    for _attempt in range(3):
+        page.goto(url)
+        page.wait_for(ready, timeout=90)
+        if backend:
+            page.wait_for(BUS_CONNECTED, timeout=60)
+        time.sleep(1.5)  # charts and live figures settle; a late notice shows
+        if not (backend and page.evaluate(OUTDATED_NOTICE)):
+            break
+    if backend:
+        page.evaluate(CLOSE_OUTDATED_NOTICE)
+    for script, shown in then:
+        page.evaluate(script)
+        page.wait_for(shown, timeout=60)
+        time.sleep(1)
 
 
 def main(argv=None):
