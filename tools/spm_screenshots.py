@@ -133,8 +133,10 @@ def take(conf, db, out, python, odoo_bin):
                         continue
                     try:
                         show(page, server.url + path, ready, backend=not path.startswith("/my"), then=then)
-                    except TimeoutError:
-                        print(f"{name}: {path} did not show as expected, not taken", file=sys.stderr)
+                    except TimeoutError as error:
+                        print(
+                            f"{name}: {path} did not show as expected ({error}), not taken", file=sys.stderr
+                        )
                         continue
                     page.screenshot(str(out / name))
                     print(f"{out / name}")
@@ -148,7 +150,10 @@ def show(page, url, ready, backend, then=()):
         page.goto(url)
         page.wait_for(ready, timeout=90)
         if backend:
-            page.wait_for(BUS_CONNECTED, timeout=60)
+            try:
+                page.wait_for(BUS_CONNECTED, timeout=30)
+            except TimeoutError:
+                print(f"{url}: the bus did not connect, shot taken without it", file=sys.stderr)
         time.sleep(1.5)  # charts and live figures settle; a late notice shows
         if not (backend and page.evaluate(OUTDATED_NOTICE)):
             break
