@@ -33,10 +33,10 @@ registry.category("web_tour.tours").add("spm_credit_dispute_answer_phone", {
             run: "click",
         },
         {
-            content: "His resolved dispute, its name within the screen",
+            content: "His resolved dispute, its name and status within the screen",
             trigger: ".o_list_view .o_data_row:has(.badge:contains(Resolved)) .o_data_cell[name=name]",
             run(helpers) {
-                assertOnScreen(helpers.anchor);
+                assertOnScreen(helpers.anchor, helpers.anchor.closest(".o_data_row").querySelector(".badge"));
                 return helpers.click();
             },
         },
