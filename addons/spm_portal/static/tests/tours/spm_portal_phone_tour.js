@@ -2,35 +2,9 @@
 
 import { registry } from "@web/core/registry";
 
-const line = (index, field) => `.o_spm_line_row:nth-child(${index}) .o_spm_${field}`;
+import { assertOnScreen } from "@spm_quota/../tests/tours/spm_phone_utils";
 
-/**
- * Fail unless every element matching each selector is shown and lies within
- * the viewport's width, and the page does not scroll sideways.
- */
-function assertOnScreen(...selectors) {
-    const width = document.documentElement.clientWidth;
-    for (const selector of selectors) {
-        const elements = [...document.querySelectorAll(selector)];
-        if (!elements.length) {
-            throw new Error(`Nothing matches ${selector}`);
-        }
-        for (const element of elements) {
-            const rect = element.getBoundingClientRect();
-            if (!rect.width || !rect.height) {
-                throw new Error(`${selector} is not shown`);
-            }
-            if (rect.left < 0 || rect.right > width + 0.5) {
-                throw new Error(
-                    `${selector} is off screen: ${rect.left}-${rect.right} px, the viewport is ${width} px wide`
-                );
-            }
-        }
-    }
-    if (document.documentElement.scrollWidth > width + 1) {
-        throw new Error(`The page scrolls sideways: ${document.documentElement.scrollWidth} px for ${width} px`);
-    }
-}
+const line = (index, field) => `.o_spm_line_row:nth-child(${index}) .o_spm_${field}`;
 
 registry.category("web_tour.tours").add("spm_portal_phone_tour", {
     url: "/my/secondary-sales",
