@@ -18,3 +18,4 @@ from . import account_partial_reconcile
 from . import spm_credit_dashboard
 from . import spm_first_run
 from . import spm_credit_report_export
+from . import spm_credit_recompute

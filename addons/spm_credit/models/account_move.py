@@ -43,12 +43,6 @@ class AccountMove(models.Model):
         self._spm_sync_credit()
         return result
 
-    def action_spm_recompute_credit(self):
-        """Credit the invoice again after its assignments or units were fixed."""
-        self._spm_check_recompute_access()
-        self._spm_sync_credit()
-        return True
-
     def action_view_spm_credit(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_line_action")

@@ -136,13 +136,12 @@ class SaleOrder(models.Model):
         self._spm_sync_credit()
         return result
 
-    def action_spm_recompute_credit(self):
-        """Credit the order again after its assignments or units were fixed;
-        lines already credited right are left alone, so nothing is duplicated."""
-        self._spm_check_recompute_access()
-        self._spm_sync_credit()
-        self.order_line.invoice_lines.move_id.action_spm_recompute_credit()
-        return True
+    def _spm_recompute_credit(self):
+        """The orders and their invoices, each checked as the invoices' own recompute is."""
+        super()._spm_recompute_credit()
+        invoices = self.order_line.invoice_lines.move_id
+        invoices._spm_check_recompute_access()
+        invoices._spm_recompute_credit()
 
     def action_view_spm_credit(self):
         self.ensure_one()

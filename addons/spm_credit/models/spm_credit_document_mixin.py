@@ -103,6 +103,22 @@ class SpmCreditDocumentMixin(models.AbstractModel):
                 )
             )
 
+    def action_spm_recompute_credit(self):
+        """Credit the documents again after their assignments or units were fixed; lines
+        already credited right are left alone, so nothing is duplicated. More documents
+        than the bound (``spm_credit.recompute_background_documents``) are recomputed by
+        the background job: the user is told so, and notified when it is done."""
+        self._spm_check_recompute_access()
+        Recompute = self.env["spm.credit.recompute"]
+        if len(self) > Recompute._spm_background_documents():
+            return Recompute._spm_queue(self)
+        self._spm_recompute_credit()
+        return True
+
+    def _spm_recompute_credit(self):
+        """Credit the documents again; their recompute access is checked by the caller."""
+        self._spm_sync_credit()
+
     def action_view_spm_credit_issues(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("spm_credit.spm_credit_issue_action")

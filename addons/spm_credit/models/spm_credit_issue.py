@@ -177,11 +177,15 @@ class SpmCreditIssue(models.Model):
         }
 
     def action_recompute(self):
-        """Credit the documents of these issues again (after fixing assignments)."""
+        """Credit the documents of these issues again (after fixing assignments); many
+        documents are recomputed in the background, and the user is told so."""
         documents = {}
         for issue in self.filtered("document_ref"):
             document = issue.document_ref
             documents[document._name] = documents.get(document._name, document.browse()) | document
+        result = True
         for records in documents.values():
-            records.action_spm_recompute_credit()
-        return True
+            outcome = records.action_spm_recompute_credit()
+            if isinstance(outcome, dict):
+                result = outcome
+        return result
