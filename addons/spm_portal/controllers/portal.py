@@ -20,6 +20,7 @@ from ..tools.billing_checker import number_digits, read_number
 from ..tools.billing_columns import COLUMN_LABELS, normalize_header
 from ..tools.errors_csv import errors_csv
 from ..tools.limits import MAX_CELL_LENGTH, MAX_PRODUCT_RESULTS, MAX_SEARCH_LENGTH, MAX_TEMPLATE_PRODUCTS
+from ..tools.master_keys import retailer_key
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TEMPLATE_CSV = "spm_portal/data/spm_secondary_billing_template.csv"
@@ -297,7 +298,7 @@ class SpmDistributorPortal(CustomerPortal):
             ],
         }
 
-    def _spm_render_form(self, distributor, billing, form=None, errors=None, status=200):
+    def _spm_render_form(self, distributor, billing, form=None, errors=None, status=200, new_retailer=None):
         form = form or self._spm_form_values_of(billing)
         lines = list(form["lines"]) + [{"product": "", "quantity": "", "price_unit": ""}] * BLANK_FORM_LINES
         products = (
@@ -318,6 +319,7 @@ class SpmDistributorPortal(CustomerPortal):
             errors=errors or [],
             products=products,
             retailers=distributor._spm_retailers()[:500],
+            new_retailer=new_retailer,
             currencies=currencies,
             today=fields.Date.context_today(billing).isoformat(),
         )
@@ -372,6 +374,12 @@ class SpmDistributorPortal(CustomerPortal):
             if billing.sudo().state != "draft":
                 return request.redirect(f"/my/secondary-sales/{billing.id}")
         data = self._spm_form_input()
+        # The distributor's answer to "create it?": the new name itself (create it), or the
+        # name of one of the retailers offered instead (a name it is asked about again if new).
+        choice = request.httprequest.form.get("retailer_choice", "").strip()
+        confirmed = bool(choice) and retailer_key(choice) == retailer_key(data["retailer"])
+        if choice and not confirmed:
+            data["retailer"] = choice
         Billing = request.env["spm.secondary.billing"].sudo()
         prepared, errors = Billing._check_billings([data], distributor, exclude=billing)
         form = {
@@ -380,6 +388,16 @@ class SpmDistributorPortal(CustomerPortal):
         }
         if errors:
             return self._spm_render_form(distributor, billing.sudo(), form=form, errors=errors, status=400)
+        new_retailer = (prepared[0]["vals"] or {}).get("retailer_name")
+        if new_retailer and not confirmed:
+            # A name that matches none of the distributor's retailers is created only once
+            # the distributor says so: nothing is saved until then.
+            return self._spm_render_form(
+                distributor,
+                billing.sudo(),
+                form=form,
+                new_retailer={"name": new_retailer, "near": distributor._spm_near_retailers(new_retailer)},
+            )
         if billing:
             billing.sudo()._update_checked(prepared[0])
         else:

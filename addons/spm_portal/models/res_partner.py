@@ -1,9 +1,17 @@
+import difflib
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.master_keys import retailer_key, tax_id_key
+
+# Near names offered for a retailer name that matches none of the distributor's: how many,
+# how alike (difflib's ratio), among how many of its retailers at most.
+MAX_NEAR_RETAILERS = 3
+MIN_RETAILER_SIMILARITY = 0.6
+MAX_RETAILERS_COMPARED = 5000
 
 REPORT_CADENCES = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 
@@ -233,6 +241,19 @@ class ResPartner(models.Model):
                 or self.env["res.partner"]
             )
         return result
+
+    def _spm_near_retailers(self, name):
+        """The distributor's retailers whose names look like ``name`` (a name that
+        :meth:`_spm_find_retailers` matched to none), the likeliest first."""
+        self.ensure_one()
+        key = retailer_key(name)
+        by_key = {}
+        for retailer in self._spm_retailer_links()[:MAX_RETAILERS_COMPARED].retailer_id:
+            by_key.setdefault(retailer_key(retailer.name), retailer)
+        close = difflib.get_close_matches(
+            key, list(by_key), n=MAX_NEAR_RETAILERS, cutoff=MIN_RETAILER_SIMILARITY
+        )
+        return self.env["res.partner"].union(*(by_key[match] for match in close))
 
     def _spm_create_retailers(self, names, details=None):
         """Create the retailers ``names`` (new to this distributor): companies of

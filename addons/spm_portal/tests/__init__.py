@@ -41,3 +41,4 @@ from . import test_upload_layouts
 from . import test_channel_health
 from . import test_billing_holds
 from . import test_billing_holds_http
+from . import test_form_new_retailer

@@ -73,6 +73,8 @@ class SpmPortalHttpCase(SpmPortalCase, HttpCase):
             "line_price_unit": [line[2] for line in lines],
         }
         data.update(values)
+        # The distributor confirms the retailer when it is new (as the form asks).
+        data.setdefault("retailer_choice", data["retailer"])
         return data
 
     # ------------------------------------------------------------ API

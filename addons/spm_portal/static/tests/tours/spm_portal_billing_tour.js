@@ -66,6 +66,16 @@ registry.category("web_tour.tours").add("spm_portal_billing_tour", {
             run: "click",
         },
         {
+            content: "Asked before a new retailer is created: create it",
+            trigger: ".o_spm_new_retailer input#spm_retailer_create",
+            run: "click",
+        },
+        {
+            content: "Submit the billing again",
+            trigger: "button.o_spm_save_submit",
+            run: "click",
+        },
+        {
             content: "The billing is validated at once",
             trigger: ".o_spm_billing_page .o_spm_state[data-state=validated]",
         },
