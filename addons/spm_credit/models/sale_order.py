@@ -138,10 +138,11 @@ class SaleOrder(models.Model):
 
     def _spm_recompute_credit(self):
         """The orders and their invoices, each checked as the invoices' own recompute is."""
-        super()._spm_recompute_credit()
+        result = super()._spm_recompute_credit()
         invoices = self.order_line.invoice_lines.move_id
         invoices._spm_check_recompute_access()
         invoices._spm_recompute_credit()
+        return result
 
     def action_view_spm_credit(self):
         self.ensure_one()
