@@ -14,6 +14,7 @@
         "security/spm_portal_master_security.xml",
         "security/spm_distributor_stock_security.xml",
         "security/spm_secondary_upload_security.xml",
+        "security/spm_secondary_billing_hold_shortfall_security.xml",
         "security/spm_distributor_layout_security.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
@@ -48,6 +49,7 @@
         "demo/spm_master_demo.xml",
         "demo/spm_distributor_layout_demo.xml",
         "demo/spm_portal_hold_demo.xml",
+        "demo/spm_portal_stock_hold_demo.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -174,6 +174,26 @@ class SpmSecondaryBillingApi(http.Controller):
             "currency": billing.currency_id.name,
             "total": billing.amount_total,
             "reject_reason": billing.reject_reason or None,
+            # Why a held billing waits, in the distributor's words (another
+            # distributor's bill is never named).
+            "holds": [
+                {
+                    "kind": hold.kind,
+                    "reason": hold.reason,
+                    "shortfall": [
+                        {
+                            "product": shortfall.product_id.default_code
+                            or shortfall.product_id.barcode
+                            or shortfall.product_id.name,
+                            "reported": shortfall.reported_quantity,
+                            "stock": shortfall.stock_quantity,
+                            "missing": shortfall.missing_quantity,
+                        }
+                        for shortfall in hold.shortfall_ids
+                    ],
+                }
+                for hold in billing.active_hold_ids
+            ],
             "lines": [
                 {
                     "product": line.product_id.default_code

@@ -109,6 +109,7 @@ class SpmDistributorPortal(CustomerPortal):
                 ("all", {"label": _("All"), "domain": []}),
                 ("draft", {"label": _("Draft"), "domain": [("state", "=", "draft")]}),
                 ("submitted", {"label": _("Submitted"), "domain": [("state", "=", "submitted")]}),
+                ("held", {"label": _("Held"), "domain": [("state", "=", "held")]}),
                 ("validated", {"label": _("Validated"), "domain": [("state", "=", "validated")]}),
                 ("rejected", {"label": _("Rejected"), "domain": [("state", "=", "rejected")]}),
                 ("cancel", {"label": _("Cancelled"), "domain": [("state", "=", "cancel")]}),

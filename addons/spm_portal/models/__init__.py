@@ -9,6 +9,7 @@ from . import spm_distributor_completeness
 from . import spm_channel_health
 from . import spm_secondary_billing_channel
 from . import spm_secondary_billing_hold
+from . import spm_secondary_billing_hold_shortfall
 from . import spm_secondary_upload
 from . import spm_distributor_layout
 from . import spm_credit_line
@@ -21,3 +22,4 @@ from . import spm_distributor_stock
 from . import spm_distributor_stock_variance
 from . import spm_distributor_retailer
 from . import spm_distributor_product_map
+from . import account_move

@@ -31,6 +31,15 @@ class ResPartner(models.Model):
         # Portal users cannot read products: the portal reads this list as superuser.
         groups="base.group_user",
     )
+    spm_stock_tolerance = fields.Float(
+        "Stock Tolerance",
+        digits="Product Unit of Measure",
+        default=0.0,
+        help="How far below zero a secondary billing may take this distributor's stock of a product "
+        "(in the product's unit) before it is held for want of stock; the business unit's tolerance "
+        "applies when it is larger.",
+        groups="base.group_user",
+    )
     spm_is_retailer = fields.Boolean(
         "Retailer",
         index=True,

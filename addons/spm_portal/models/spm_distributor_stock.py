@@ -1,6 +1,7 @@
 from collections import defaultdict
+from datetime import date
 
-from odoo import _, api, fields, models, tools
+from odoo import Command, _, api, fields, models, tools
 from odoo.tools import SQL, float_compare, float_round
 
 # Only goods are stocked: services and combos are not counted.
@@ -200,29 +201,55 @@ class SpmDistributorStock(models.Model):
 
     @api.model
     def _spm_stock_shortfalls(self, billings):
-        """The products each of ``billings`` (secondary billings being validated)
-        reports beyond its distributor's stock on its bill date, by more than the
-        tolerance of the product's business unit: ``{billing: [(product, reported, stock)]}``, only
-        billings short of something.
+        """The products each of ``billings`` (secondary sales being validated)
+        reports beyond its distributor's stock on its bill date by more than the
+        tolerance, the larger of the product's business unit's and the
+        distributor's: ``{billing: [(product, reported, stock)]}``, only billings
+        short of something.
 
-        Only distributors whose stock a confirmed statement opened on or before
-        the bill date are checked. The billings count in date order: a sale the
-        batch reports before another is taken from the stock first, a sale
-        beyond stock takes nothing (it is held), a return adds to it. Three
-        queries whatever the number of billings."""
+        A distributor's stock is checked once a confirmed statement on or before
+        the bill date opened it (a new distributor is not held for want of a
+        count; a product its count leaves out counts as none). The billings
+        count in date order: a sale the batch reports before another is taken
+        from the stock first, a sale beyond stock takes nothing (it is held), a
+        return adds to it. A few queries whatever the number of billings."""
         billings = billings.sudo()
+        opened = {
+            (distributor.id, company.id): first
+            for distributor, company, first in self.env["spm.distributor.stock.statement"]
+            .sudo()
+            ._read_group(
+                [
+                    ("distributor_id", "in", billings.distributor_id.ids),
+                    ("company_id", "in", billings.company_id.ids),
+                    ("state", "=", "confirmed"),
+                ],
+                ["distributor_id", "company_id"],
+                ["date:min"],
+            )
+        }
+        billings = billings.filtered(
+            lambda b: b.bill_date >= opened.get((b.distributor_id.id, b.company_id.id), date.max)
+        )
         if not billings:
             return {}
-        Line = self.env["spm.secondary.billing.line"].sudo()
-        reported = defaultdict(dict)
+        reported = defaultdict(lambda: defaultdict(float))
         tolerance = {}
-        for billing, product, unit, quantity in Line._read_group(
-            [("billing_id", "in", billings.ids), ("product_id.type", "=", STOCKED_TYPE)],
-            ["billing_id", "product_id", "business_unit_id"],
-            ["quantity:sum"],
+        for billing, product, unit, quantity in (
+            self.env["spm.secondary.billing.line"]
+            .sudo()
+            ._read_group(
+                [("billing_id", "in", billings.ids), ("product_id.type", "=", STOCKED_TYPE)],
+                ["billing_id", "product_id", "business_unit_id"],
+                ["quantity:sum"],
+            )
         ):
-            reported[billing][product] = reported[billing].get(product, 0.0) + quantity
-            tolerance[product] = unit.spm_stock_tolerance
+            reported[billing][product] += quantity
+            tolerance[billing, product] = max(
+                unit.spm_stock_tolerance,
+                billing.distributor_id.spm_stock_tolerance,
+                tolerance.get((billing, product), 0.0),
+            )
         if not reported:
             return {}
 
@@ -243,12 +270,10 @@ class SpmDistributorStock(models.Model):
                 short = []
                 for product, quantity in lines.items():
                     key = key_of(billing, product)
-                    available, counted = stock[key]
-                    available += taken[key[:2] + key[3:]]
+                    available = stock[key][0] + taken[key[0], key[1], key[3]]
                     if (
-                        counted
-                        and float_compare(
-                            available - quantity, -tolerance[product], precision_digits=precision
+                        float_compare(
+                            available - quantity, -tolerance[billing, product], precision_digits=precision
                         )
                         < 0
                     ):
@@ -258,14 +283,15 @@ class SpmDistributorStock(models.Model):
                     continue
             for product, quantity in lines.items():
                 key = key_of(billing, product)
-                taken[key[:2] + key[3:]] -= sign * quantity
+                taken[key[0], key[1], key[3]] -= sign * quantity
         return result
 
     @api.model
     def _spm_stock_holds(self, billings):
         """The stock holds of ``billings`` being validated: ``{billing: [hold vals]}``
         for those that report more than their distributor's stock (see
-        :meth:`_spm_stock_shortfalls`), the reason in the distributor's words."""
+        :meth:`_spm_stock_shortfalls`), the reason in the distributor's words
+        and the shortfall of each product."""
         precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
 
         def text(quantity):
@@ -276,20 +302,19 @@ class SpmDistributorStock(models.Model):
         for billing, short in self._spm_stock_shortfalls(billings).items():
             reason = " ".join(
                 _(
-                    "You report %(reported)s %(unit)s of %(product)s sold; your stock was %(stock)s.",
+                    "You report %(reported)s of %(product)s sold; your stock was %(stock)s.",
                     reported=text(reported),
-                    unit=product.uom_id.name,
                     product=product.default_code or product.name,
                     stock=text(stock),
                 )
                 for product, reported, stock in short
             )
-            result[billing] = [
+            result[billing.with_env(self.env)] = [
                 {
                     "kind": "stock",
                     "reason": reason,
                     "shortfall_ids": [
-                        fields.Command.create(
+                        Command.create(
                             {"product_id": product.id, "reported_quantity": reported, "stock_quantity": stock}
                         )
                         for product, reported, stock in short
@@ -302,20 +327,24 @@ class SpmDistributorStock(models.Model):
     def _spm_recheck_stock_holds(self, distributors):
         """Release the active stock holds of ``distributors``' billings that their
         stock now covers (after a primary invoice or a stock statement), the
-        earliest first, in one check of all of them."""
+        earliest first, in one check of all of them; their other holds stay."""
         if not distributors:
-            return
-        Hold = self.env["spm.secondary.billing.hold"].sudo()
-        holds = Hold.search(
-            [
-                ("kind", "=", "stock"),
-                ("state", "=", "active"),
-                ("billing_id.distributor_id", "in", distributors.commercial_partner_id.ids),
-                ("billing_id.state", "=", "held"),
-            ]
+            return self.env["spm.secondary.billing"]
+        holds = (
+            self.env["spm.secondary.billing.hold"]
+            .sudo()
+            .search(
+                [
+                    ("kind", "=", "stock"),
+                    ("state", "=", "active"),
+                    ("billing_id.distributor_id", "in", distributors.commercial_partner_id.ids),
+                    ("billing_id.state", "=", "held"),
+                ]
+            )
         )
         billings = holds.billing_id
         short = self._spm_stock_shortfalls(billings)
         covered = billings.filtered(lambda billing: billing not in short)
-        if covered:
-            covered._release_holds(kinds=["stock"])
+        return covered._release_holds(
+            kinds=["stock"], reason=_("Hold released: the distributor's stock now covers the billing.")
+        )

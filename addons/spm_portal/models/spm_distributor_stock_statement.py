@@ -153,6 +153,7 @@ class SpmDistributorStockStatement(models.Model):
     def _confirm(self):
         with trusted(self.env, STATEMENT_WORKFLOW_FLAG):
             self.sudo().write({"state": "confirmed"})
+        self.env["spm.distributor.stock"]._spm_recheck_stock_holds(self.distributor_id)
 
     # ------------------------------------------------------------ channels
 

@@ -186,6 +186,12 @@ class SpmSecondaryBilling(models.Model):
         help="The holds of later billings that may report this billing's sale again.",
     )
     hold_count = fields.Integer("Active Hold Count", compute="_compute_hold_count")
+    stock_shortfall_ids = fields.One2many(
+        "spm.secondary.billing.hold.shortfall",
+        "billing_id",
+        readonly=True,
+        help="The products the billing reported beyond its distributor's stock.",
+    )
     upload_id = fields.Many2one("spm.secondary.upload", index="btree_not_null", readonly=True, copy=False)
 
     _sql_constraints = [
@@ -784,7 +790,7 @@ class SpmSecondaryBilling(models.Model):
         holds = {}
         checks = (
             self._spm_duplicate_holds(),
-            # Other checks return the same {billing: [hold values]}.
+            self.env["spm.distributor.stock"]._spm_stock_holds(self),
         )
         for found in checks:
             for billing, vals_list in found.items():
@@ -959,10 +965,12 @@ class SpmSecondaryBilling(models.Model):
         self.sudo()._release_holds()
         return True
 
-    def _release_holds(self, kinds=None):
+    def _release_holds(self, kinds=None, reason=None):
         """Release the active holds of these billings (of ``kinds`` only, if
         given); those left with no active hold are validated and credited. For
-        callers that checked who releases (or release on an event they checked)."""
+        callers that checked who releases (or release on an event they checked).
+
+        :param reason: what the chatter of a billing validated says (who released it by default)"""
         holds = self.sudo().hold_ids.filtered(
             lambda h: h.state == "active" and (not kinds or h.kind in kinds)
         )
@@ -977,9 +985,10 @@ class SpmSecondaryBilling(models.Model):
         released._write_workflow({"state": "validated"})
         released.sudo()._spm_done_review()
         released._spm_sync_credit()
+        reason = reason or _("Hold released by %(user)s: the billing is validated.", user=self.env.user.name)
         for billing in released:
             billing.sudo().message_post(
-                body=_("Hold released by %(user)s: the billing is validated.", user=self.env.user.name),
+                body=reason,
                 subtype_xmlid="mail.mt_comment",
             )
         return released

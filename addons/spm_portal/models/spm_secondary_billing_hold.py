@@ -44,5 +44,12 @@ class SpmSecondaryBillingHold(models.Model):
         readonly=True,
         index=True,
     )
+    shortfall_ids = fields.One2many(
+        "spm.secondary.billing.hold.shortfall",
+        "hold_id",
+        string="Stock Shortfall",
+        readonly=True,
+        help="A stock hold's products reported beyond the distributor's stock.",
+    )
     released_by_id = fields.Many2one("res.users", readonly=True)
     released_date = fields.Datetime("Released On", readonly=True)

@@ -42,3 +42,5 @@ from . import test_channel_health
 from . import test_billing_holds
 from . import test_billing_holds_http
 from . import test_form_new_retailer
+from . import test_stock_holds
+from . import test_stock_holds_http
