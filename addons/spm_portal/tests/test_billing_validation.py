@@ -60,6 +60,18 @@ class TestSecondaryBillingValidation(SpmPortalCase):
             ],
         )
 
+    def test_a_shared_reference_names_the_newest_product(self):
+        """Two products sharing a reference: the newest is meant, by reference
+        and by "[reference] name" alike (as by name; barcodes are unique)."""
+        newer = self.env["product.product"].create({"name": "Test Insulin, 2", "default_code": "T-INS"})
+        lines = [
+            {"row": 2, "product": "T-INS", "quantity": 1, "price_unit": 1},
+            {"row": 3, "product": "[T-INS] Anything", "quantity": 1, "price_unit": 1},
+        ]
+        prepared, errors = self._check([self._input(lines=lines)])
+        self.assertFalse(errors)
+        self.assertEqual([v["product_id"] for v in prepared[0]["vals"]["lines"]], [newer.id, newer.id])
+
     def test_every_error_is_reported_with_row_and_column(self):
         after_tomorrow = (self.today + timedelta(days=2)).isoformat()
         billings = [

@@ -706,46 +706,37 @@ class BillingChecker:
 
     def _resolve_products(self, billings):
         """{text: product} for every product reference of ``billings``: internal
-        reference, then barcode, then "[reference] name" or the exact name."""
+        reference, then barcode, then "[reference] name" or the exact name; of
+        products sharing one, the newest."""
         texts = self._product_texts(billings)
         if not texts:
             return {}
-        Product = self.env["product.product"].sudo().with_context(active_test=True)
-        company_domain = [("company_id", "in", [False, self.company.id])]
-        result = {}
-        for product in Product.search(
-            [("default_code", "in", list(texts)), *company_domain], order="id desc"
-        ):
-            result[product.default_code] = product
-        missing = texts - set(result)
-        if missing:
-            for product in Product.search(
-                [("barcode", "in", list(missing)), *company_domain], order="id desc"
-            ):
-                result[product.barcode] = product
-        missing = texts - set(result)
-        if missing:
-            codes = {}
-            for text in missing:
-                if text.startswith("[") and "]" in text:
-                    codes[text] = text[1 : text.index("]")].strip()
-            if codes:
-                by_code = {
-                    p.default_code: p
-                    for p in Product.search(
-                        [("default_code", "in", list(codes.values())), *company_domain], order="id desc"
-                    )
-                }
-                for text, code in codes.items():
-                    if code in by_code:
-                        result[text] = by_code[code]
-        missing = texts - set(result)
-        if missing and len(missing) <= 1000:
-            by_name = {}
-            for product in Product.search([("name", "in", list(missing)), *company_domain], order="id desc"):
-                by_name.setdefault(product.name, product)
-            result.update(by_name)
+        result = self._newest_products_by("default_code", texts)
+        if missing := texts - set(result):
+            result.update(self._newest_products_by("barcode", missing))
+        if missing := texts - set(result):
+            codes = {
+                text: text[1 : text.index("]")].strip()
+                for text in missing
+                if text.startswith("[") and "]" in text
+            }
+            by_code = self._newest_products_by("default_code", set(codes.values())) if codes else {}
+            result.update({text: by_code[code] for text, code in codes.items() if code in by_code})
+        if (missing := texts - set(result)) and len(missing) <= 1000:
+            result.update(self._newest_products_by("name", missing))
         return result
+
+    def _newest_products_by(self, field, values):
+        """{value: product} of the active products of the company (or shared)
+        whose ``field`` is one of ``values``, the newest of those sharing one."""
+        Product = self.env["product.product"].sudo().with_context(active_test=True)
+        products = Product.search(
+            [(field, "in", list(values)), ("company_id", "in", [False, self.company.id])], order="id desc"
+        )
+        found = {}
+        for product in products:
+            found.setdefault(product[field], product)
+        return found
 
     def _resolve_currencies(self, billings):
         codes = {
