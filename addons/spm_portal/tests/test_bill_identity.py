@@ -19,7 +19,7 @@ from .http_common import SpmPortalHttpCase
 LOOK_ALIKES = {
     "a": "аАαΑ",
     "b": "ВвΒ",
-    "c": "сС",
+    "c": "сСϹϲ",
     "d": "ԁ",
     "e": "еЕΕ",
     "h": "һНΗ",
@@ -121,6 +121,7 @@ class TestBillNumberKey(SpmPortalCase):
                 "I\u200bN\u202eV\u00ad\u2212\u0660\u0664\u0662",
                 "INV-\u00a0042",
             ],
+            "cin42": ["\u03f9IN42", "\u03f2in42", "ＣＩＮ４２"],
             "inv42": ["INV 42", "inv\u300042", "INV 0042"],
             "0": ["000", "0", "０"],
             "inv/2026/1": ["INV/2026/0001", "inv／２０２６／1"],

@@ -50,6 +50,9 @@ LOOK_ALIKES = str.maketrans(
         "ϳ": "j",
     }
 )
+# Greek letters that look Latin but that NFKC turns into letters that do not (the
+# lunate sigma symbols, C and c, become Σ and σ): mapped before it.
+BEFORE_NFKC = str.maketrans({"\u03f2": "c", "\u03f9": "c"})
 # Dashes that are not a hyphen-minus and look like one (dash punctuation is found by category).
 MINUS_SIGNS = {"\u2212", "\u02d7", "\u2043", "\u2796", "\ufe63", "\uff0d"}
 DIGITS = re.compile(r"\d+", re.ASCII)
@@ -89,6 +92,7 @@ def bill_number_key(number):
         return ""
     # Invisible characters go first: they would keep accents from being composed.
     text = INVISIBLE.sub("", "".join(c for c in str(number) if unicodedata.category(c) not in ("Cc", "Cf")))
+    text = text.translate(BEFORE_NFKC)
     text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     text = "".join(_character_key(c) for c in text if not c.isspace()).translate(LOOK_ALIKES)
     return DIGITS.sub(lambda match: match.group().lstrip("0") or "0", text)
