@@ -7,7 +7,9 @@ Each benchmark prints its figures and, on its last line, the ratio against
 the baseline. ``--smoke`` runs each one on tiny data with few repetitions, to
 check that it still works (the test command does this); its figures mean
 nothing and are not written to docs/benchmarks.md. Nor are those of a run of
-some benchmarks only (``--only``), unless ``--output`` says where.
+some benchmarks only (``--only``), unless ``--output`` says where: there they
+are a section of their own, "<benchmark>, run on its own", replaced by the next
+such run (the table of the last full run is left as it is).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import sys
 import time
@@ -391,7 +394,10 @@ def main(argv=None):
             info = _grow(env, args.scale, scaling, 2)
             bench_scaling(env, info, scaling, args.smoke, args.conf, args.db, "2x")
     results.rows += scaling.rows
-    if output and not args.smoke:
+    if output and args.only and not args.smoke:
+        _write_own_section(output, results, args)
+        print(f"written to {output}")
+    elif output and not args.smoke:
         header = [
             "# Benchmarks",
             "",
@@ -403,6 +409,28 @@ def main(argv=None):
         Path(output).write_text(results.markdown(header))
         print(f"written to {output}")
     return 0
+
+
+def _write_own_section(output, results, args):
+    """Put the figures of a run of some benchmarks in their own section of
+    ``output``, in place of the one of the previous such run, or at the end."""
+    names = [
+        name for name in dict.fromkeys(row[0] for row in results.rows) if name not in ("Data", "6. Scaling")
+    ]
+    title = f"## {', '.join(names)}, run on its own"
+    header = [
+        title,
+        "",
+        f"Run on {datetime.now():%Y-%m-%d %H:%M} on {platform.node()} ({platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}), scale {args.scale}, by "
+        f"`python -m tests.benchmarks.run --only {' '.join(args.only)}`, load average "
+        f"{os.getloadavg()[0]:.1f} at the end (other runs may share the machine); the next full "
+        "run puts these rows in the table above. No figure is edited by hand.",
+    ]
+    path = Path(output)
+    current = path.read_text() if path.exists() else "# Benchmarks\n"
+    current = re.sub(rf"\n{re.escape(title)}\n.*?(?=\n## |\Z)", "", current, flags=re.S).rstrip("\n")
+    path.write_text(f"{current}\n\n{results.markdown(header)}")
 
 
 def _count(env, table):
