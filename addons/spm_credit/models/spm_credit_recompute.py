@@ -8,6 +8,8 @@ from psycopg2.errors import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
+from ..tools import job_slice_seconds
+
 _logger = logging.getLogger(__name__)
 
 # A recompute of more documents than this runs in the background; the system parameter
@@ -19,8 +21,6 @@ BACKGROUND_DOCUMENTS_PARAM = "spm_credit.recompute_background_documents"
 BATCH_DOCUMENTS = 50
 BATCH_DOCUMENTS_PARAM = "spm_credit.recompute_batch_documents"
 MAX_BATCH_DOCUMENTS = 1000
-# A job call stops after about this long, so that other crons get their turn.
-JOB_SLICE = 60
 RETRY_DELAY = timedelta(seconds=30)
 RECOMPUTED_MODELS = [("sale.order", "Sales Orders"), ("account.move", "Invoices")]
 
@@ -124,10 +124,11 @@ class SpmCreditRecompute(models.Model):
     @api.model
     def _spm_run_job(self):
         """The cron's callback: batches of the oldest unfinished job, each committed with
-        its progress, for about JOB_SLICE seconds; the progress tells Odoo's cron to call
-        again at once while documents remain. A worker killed in a batch loses that batch
-        only: the next call starts again from the pending list last committed."""
-        deadline = time.monotonic() + JOB_SLICE
+        its progress, for a share of the cron's time limit (:func:`job_slice_seconds`);
+        the progress tells Odoo's cron to call again at once while documents remain. A
+        worker killed in a batch loses that batch only: the next call starts again from
+        the pending list last committed."""
+        deadline = time.monotonic() + job_slice_seconds()
         while True:
             job = self.sudo().search([("state", "in", ("queued", "running"))], order="id", limit=1)
             if not job:

@@ -35,3 +35,4 @@ from . import test_report_export_job
 from . import test_phone_tours
 from . import test_dispute_phone_tour
 from . import test_recompute_job
+from . import test_job_slice

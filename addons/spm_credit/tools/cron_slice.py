@@ -1,0 +1,24 @@
+"""How long one call of a batched cron job may work.
+
+Odoo's cron calls a job that reports work remaining (``_notify_progress``) up to
+``MAX_BATCH_PER_CRON_JOB`` times in one run, and the cron worker is killed once
+the run passes its real-time limit (``limit_time_real_cron``, or
+``limit_time_real``: 120 s in production). Each call takes an equal share of the
+limit, half of it kept for the batch that runs past its share, so that a run
+ends before the limit instead of being killed and started again.
+"""
+
+from odoo.tools import config
+
+from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
+
+
+def job_slice_seconds(longest=30.0):
+    """Seconds one call of a batched job may start batches for: at most
+    ``longest``, and a share of the cron's real-time limit when there is one."""
+    limit = config.get("limit_time_real_cron")
+    if limit is None or limit < 0:
+        limit = config.get("limit_time_real")
+    if not limit or limit <= 0:
+        return longest
+    return max(1.0, min(longest, limit / (2 * (MAX_BATCH_PER_CRON_JOB + 1))))
