@@ -106,7 +106,8 @@ class SpmUploadReview(SpmDistributorPortal):
             "spm_portal.portal_secondary_upload_review",
             self._spm_upload_values(distributor, upload=upload, preview=preview),
         )
-        response.status_code = 400 if preview.get("error_count") else 200
+        # Refused rows with no bill to import: the file cannot be imported as it is.
+        response.status_code = 400 if preview.get("error_count") and not preview.get("bills") else 200
         return response
 
     @http.route(
@@ -116,10 +117,12 @@ class SpmUploadReview(SpmDistributorPortal):
         website=True,
         methods=["POST"],
     )
-    def portal_secondary_upload_confirm(self, upload_id, **kw):
-        """Import what the dry run showed: the upload's job creates, submits and credits it."""
+    def portal_secondary_upload_confirm(self, upload_id, partial=None, **kw):
+        """Import what the dry run showed: the upload's job creates, submits and credits it;
+        with ``partial``, the bills it accepted only, when it refused others."""
         _distributor, upload, draft = self._spm_draft_upload(upload_id)
         preview = upload.sudo().preview or {}
-        if draft and not preview.get("needs_mapping") and not preview.get("error_count"):
-            upload._spm_confirm()
+        partial = bool(partial) and bool(preview.get("bills"))
+        if draft and not preview.get("needs_mapping") and (partial or not preview.get("error_count")):
+            upload._spm_confirm(partial=partial)
         return request.redirect(f"/my/secondary-sales/upload/{upload.id}", code=303)

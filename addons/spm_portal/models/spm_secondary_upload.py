@@ -31,6 +31,13 @@ RETRY_DELAY = timedelta(seconds=10)
 JOB_SLICE = 30
 
 
+def _accepted_billings(billings, errors):
+    """The billings of a file that no error of its reading touches: a bill with one
+    row in error (a line contradicting its bill's date or retailer) is refused whole."""
+    rows = {error.get("row") for error in errors}
+    return [billing for billing in billings if not any(line["row"] in rows for line in billing["lines"])]
+
+
 def _no_layout_message(env):
     return env._(
         "The columns of this file are not those of the template and no layout maps them: upload "
@@ -88,6 +95,14 @@ class SpmSecondaryUpload(models.Model):
         help="The first bill numbers of the billings already imported.",
     )
     error_count = fields.Integer(readonly=True)
+    partial = fields.Boolean(
+        "Accepted Bills Only",
+        readonly=True,
+        help="The distributor chose to import the bills the dry run accepted, without the refused ones.",
+    )
+    refused_count = fields.Integer(
+        "Refused Bills", readonly=True, help="Bills of the file refused (listed in the errors), not imported."
+    )
     errors = fields.Json(readonly=True, help="The first errors (bounded as the portal lists them).")
     # The job's turns: the unfinished upload with the lowest turn runs the next batch.
     turn = fields.Integer(default=0, required=True, readonly=True, copy=False)
@@ -134,12 +149,13 @@ class SpmSecondaryUpload(models.Model):
     def _spm_receive(self, distributor, filename, data, submit):
         """Record an uploaded file as a ``draft`` upload and make its dry run, creating
         no billing: ``(upload, errors)``. A file that cannot be imported as it is
-        (unreadable, refused rows) is not kept: ``upload`` is empty and ``errors``
-        says why; a file whose columns no layout maps is kept for the mapping page
-        (its preview says ``needs_mapping``)."""
+        (unreadable, every bill refused) is not kept: ``upload`` is empty and ``errors``
+        says why; a file of which some bills are accepted and others refused is kept
+        (its dry run lists both, see :meth:`_spm_confirm`), as is a file whose columns
+        no layout maps, for the mapping page (its preview says ``needs_mapping``)."""
         upload = self._spm_create_checked(distributor, filename, data, [], submit)
         errors = upload._spm_dry_run()
-        if errors:
+        if errors and not upload.sudo().preview.get("bills"):
             upload.sudo().unlink()
             return self.browse(), errors
         return upload, []
@@ -148,7 +164,11 @@ class SpmSecondaryUpload(models.Model):
         """Read and check the stored file as the job will, creating nothing, and keep what
         it found in ``preview`` for the distributor to confirm: bills and lines, totals
         per day, the layout and its columns, new retailers, products proposed for
-        unknown codes; returns the errors (bounded), kept in ``preview`` as well."""
+        unknown codes, the bills accepted and the rows refused; returns the errors
+        (bounded), kept in ``preview`` and ``errors`` (for their CSV) as well.
+
+        A bill is refused whole when one of its rows is (never half a bill); the
+        others are accepted, and the distributor may import them alone."""
         self.ensure_one()
         upload = self.sudo()
         export = self._spm_read_export()
@@ -156,16 +176,24 @@ class SpmSecondaryUpload(models.Model):
             upload.write({"layout_id": False, "preview": {"needs_mapping": True}})
             return []
         billings, errors = ([], export.errors) if export.errors else group_rows(self.env, export.rows)
-        prepared = []
-        if not errors:
+        prepared, refused, refused_reading = [], 0, 0
+        if not export.errors:
+            accepted = _accepted_billings(billings, errors)
+            refused = refused_reading = len(billings) - len(accepted)
             Billing = self.env["spm.secondary.billing"].sudo()
-            prepared, errors = Billing._check_billings(billings, upload.distributor_id, allow_identical=True)
+            prepared, check_errors = Billing._check_billings(
+                accepted, upload.distributor_id, allow_identical=True
+            )
+            errors = errors + check_errors
+            refused += sum(1 for entry in prepared if not entry["vals"] and not entry["existing"])
         errors = bound_errors(self.env, errors) if errors else []
+        self._spm_set_errors(errors)
         upload.write(
             {
                 "layout_id": export.layout.id if export.layout else upload.layout_id.id,
                 "progress_total": len(billings),
                 "line_count": sum(len(billing["lines"]) for billing in billings),
+                "refused_count": refused,
                 "preview": {
                     **self._spm_preview_of(export, prepared),
                     "products_proposed": self._spm_products_proposed(billings, errors),
@@ -174,6 +202,9 @@ class SpmSecondaryUpload(models.Model):
                         for e in errors
                     ],
                     "error_count": count_errors(errors),
+                    "refused": refused,
+                    # Refused by the reading: never checked by the job, counted here once.
+                    "refused_reading": refused_reading,
                 },
             }
         )
@@ -260,6 +291,20 @@ class SpmSecondaryUpload(models.Model):
             }
         )
 
+    def _spm_add_errors(self, errors):
+        """Add to the stored errors those of ``errors`` not listed yet (a partial import's
+        batch refuses again the bills its dry run refused), bounded."""
+        self.ensure_one()
+        listed = self.sudo().errors or []
+        keys = {(e.get("row"), e.get("column"), e.get("bill_number"), e.get("message")) for e in listed}
+        new = [
+            e
+            for e in errors
+            if (e.get("row"), e.get("column"), e.get("bill_number"), str(e.get("message"))) not in keys
+        ]
+        if new:
+            self._spm_set_errors(listed + new)
+
     def _spm_errors_rows(self):
         """The stored errors as rows ``[row, column, bill number, message]`` of the errors' CSV."""
         self.ensure_one()
@@ -294,13 +339,33 @@ class SpmSecondaryUpload(models.Model):
         if not self.env.su and any(upload.distributor_id != distributor for upload in self):
             raise AccessError(_("This upload is not yours."))
 
-    def _spm_confirm(self):
+    def _spm_confirm(self, partial=False):
         """Confirm checked uploads: a small file is processed at once (the batch method of
-        the job, in this transaction), a larger one is queued for the background job."""
+        the job, in this transaction), a larger one is queued for the background job.
+
+        A dry run that refused some bills is confirmed only with ``partial`` (the
+        distributor's explicit choice): the accepted bills are imported, the refused
+        ones stay listed in the upload's errors, to correct and upload again."""
         self._spm_check_owner()
         if any(upload.state != "draft" for upload in self):
             raise UserError(_("Only a checked upload can be confirmed."))
-        self.sudo().write({"state": "queued"})
+        for upload in self.sudo():
+            preview = upload.preview or {}
+            if preview.get("needs_mapping"):
+                raise UserError(_no_layout_message(self.env))
+            if preview.get("error_count") and not (partial and preview.get("bills")):
+                raise UserError(
+                    _("Rows of this file are refused: correct them, or import the accepted bills only.")
+                )
+        for upload in self.sudo():
+            # The job counts the bills its checks refuse; those the reading refused, never checked by it, now.
+            upload.write(
+                {
+                    "state": "queued",
+                    "partial": bool(partial),
+                    "refused_count": (upload.preview or {}).get("refused_reading", 0) if partial else 0,
+                }
+            )
         batch_lines = self._spm_batch_lines()
         large = self.filtered(lambda upload: upload.line_count > batch_lines)
         for upload in self - large:
@@ -431,7 +496,11 @@ class SpmSecondaryUpload(models.Model):
         upload = upload.with_user(upload.user_id).sudo().with_context(lang=upload.user_id.lang)
         parsed = {} if parsed is None else parsed
         if upload.id not in parsed:
-            parsed[upload.id] = upload._spm_parse()
+            billings, errors = upload._spm_parse()
+            if upload.partial and billings:
+                # The bills the reading refused were counted and listed by the dry run.
+                billings, errors = _accepted_billings(billings, errors), []
+            parsed[upload.id] = billings, errors
         billings, errors = parsed[upload.id]
         if errors:
             upload._spm_fail(errors)
@@ -446,9 +515,13 @@ class SpmSecondaryUpload(models.Model):
         prepared, errors = Billing._check_billings(
             billings[start:end], upload.distributor_id, allow_identical=True
         )
-        if errors:
+        refused = 0
+        if errors and not upload.partial:
             upload._spm_fail(errors)
             return 0
+        if errors:
+            refused = sum(1 for entry in prepared if not entry["vals"] and not entry["existing"])
+            upload._spm_add_errors(errors)
         created, existing = Billing._create_checked(prepared, "upload", submit=upload.submit, upload=upload)
         upload.write(
             {
@@ -457,6 +530,7 @@ class SpmSecondaryUpload(models.Model):
                 "progress_done": end,
                 "created_count": upload.created_count + len(created),
                 "existing_count": upload.existing_count + len(existing),
+                "refused_count": upload.refused_count + refused,
                 "existing_numbers": ((upload.existing_numbers or []) + existing.mapped("bill_number"))[
                     :MAX_EXISTING_NUMBERS
                 ],
