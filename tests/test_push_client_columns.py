@@ -40,6 +40,8 @@ ROW = {
     "price_unit": "3.5",
     "type": "return",
     "currency": "EUR",
+    "retailer_vat": "27AAPFU0939F1ZV",
+    "retailer_city": "Pune",
 }
 
 

@@ -23,7 +23,18 @@ class TestBillingTemplate(SpmPortalHttpCase):
         self.assertEqual(workbook.sheetnames, ["Secondary sales", "Your products"])
         header = [cell.value for cell in workbook["Secondary sales"][1]]
         self.assertEqual(
-            header, ["Bill Number", "Bill Date", "Retailer", "Product", "Quantity", "Unit Price", "Type"]
+            header,
+            [
+                "Bill Number",
+                "Bill Date",
+                "Retailer",
+                "Retailer GSTIN",
+                "Retailer City",
+                "Product",
+                "Quantity",
+                "Unit Price",
+                "Type",
+            ],
         )
         products = [[cell.value for cell in row] for row in workbook["Your products"].iter_rows(min_row=2)]
         self.assertEqual(

@@ -225,7 +225,10 @@ class TestSecondaryBillingPortal(SpmPortalHttpCase):
             self.assertEqual(len(rows), 3)
         # Headers in words, as the XLSX template's, read back as their columns.
         header = self.url_open("/my/secondary-sales/template.csv").text.splitlines()[0]
-        self.assertEqual(header, "Bill Number,Bill Date,Retailer,Product,Quantity,Unit Price,Type")
+        self.assertEqual(
+            header,
+            "Bill Number,Bill Date,Retailer,Retailer GSTIN,Retailer City,Product,Quantity,Unit Price,Type",
+        )
 
     def test_product_search(self):
         result = self.make_jsonrpc_request("/my/secondary-sales/products", {"term": "Test Sunscreen"})

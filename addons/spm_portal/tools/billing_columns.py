@@ -6,10 +6,22 @@ push client ``tools/spm_push_billings.py`` of the repository imports this
 file by its path, so both read a header the same way.
 """
 
-COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit", "type", "currency")
+COLUMNS = (
+    "bill_number",
+    "bill_date",
+    "retailer",
+    "product",
+    "quantity",
+    "price_unit",
+    "type",
+    "currency",
+    "retailer_vat",
+    "retailer_city",
+)
 REQUIRED_COLUMNS = ("bill_number", "bill_date", "retailer", "product", "quantity", "price_unit")
 # Columns of the bill, not of the line: given on any row of the bill, the same on each.
-HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency")
+# The retailer's tax id (GSTIN, VAT) and city match a new name to a known retailer.
+HEADER_COLUMNS = ("bill_date", "retailer", "type", "currency", "retailer_vat", "retailer_city")
 LINE_COLUMNS = ("product", "quantity", "price_unit")
 # The headers of the XLSX template, readable and read back as their columns by normalize_header.
 COLUMN_LABELS = {
@@ -21,6 +33,8 @@ COLUMN_LABELS = {
     "price_unit": "Unit Price",
     "type": "Type",
     "currency": "Currency",
+    "retailer_vat": "Retailer GSTIN",
+    "retailer_city": "Retailer City",
 }
 COLUMN_ALIASES = {
     "bill": "bill_number",
@@ -42,6 +56,14 @@ COLUMN_ALIASES = {
     "price": "price_unit",
     "unit_price": "price_unit",
     "billing_type": "type",
+    "retailer_gstin": "retailer_vat",
+    "retailer_tax_id": "retailer_vat",
+    "retailer_vat_number": "retailer_vat",
+    "gstin": "retailer_vat",
+    "gst_no": "retailer_vat",
+    "vat": "retailer_vat",
+    "tax_id": "retailer_vat",
+    "city": "retailer_city",
 }
 
 

@@ -38,7 +38,7 @@ from .xlsx_reader import XlsxError, read_sheet
 _logger = logging.getLogger(__name__)
 
 
-TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency")
+TEXT_COLUMNS = ("bill_number", "retailer", "product", "type", "currency", "retailer_vat", "retailer_city")
 # Characters below the space but tab, line feed and carriage return.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
@@ -517,8 +517,6 @@ def group_rows(env, rows):
                 "bill_number": number,
                 "lines": [],
                 **{column: row.get(column) for column in HEADER_COLUMNS},
-                # An export's retailer tax id (GSTIN, VAT) and city, for the retailer's match.
-                **{key: row[key] for key in ("retailer_vat", "retailer_city") if key in row},
             }
         else:
             for column in HEADER_COLUMNS:
