@@ -46,3 +46,4 @@ from . import test_stock_holds
 from . import test_stock_holds_http
 from . import test_upload_partial_import
 from . import test_upload_retailer_columns
+from . import test_upload_products_proposed
