@@ -29,6 +29,8 @@ RETRY_DELAY = timedelta(seconds=10)
 # A call of the job runs batches (each committed) for about this long, then lets Odoo's cron call
 # it again: the other jobs get their turn and the call stays far below limit_time_real_cron.
 JOB_SLICE = 30
+# A dry run never confirmed is removed, with its file, this long after the upload.
+DRAFT_KEEP = timedelta(days=7)
 
 
 def _accepted_billings(billings, errors):
@@ -312,6 +314,16 @@ class SpmSecondaryUpload(models.Model):
             [e.get("row"), e.get("column"), e.get("bill_number"), e.get("message")]
             for e in self.sudo().errors or []
         ]
+
+    @api.autovacuum
+    def _gc_draft_uploads(self):
+        """Remove the uploads left unconfirmed (dry runs never confirmed) DRAFT_KEEP after they
+        were received, with their files: a draft holds a file and creates nothing."""
+        drafts = self.sudo().search(
+            [("state", "=", "draft"), ("create_date", "<", fields.Datetime.now() - DRAFT_KEEP)]
+        )
+        _logger.info("Removing %s upload(s) never confirmed", len(drafts))
+        drafts.unlink()
 
     # ------------------------------------------------------------ workflow
 
