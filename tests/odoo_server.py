@@ -202,10 +202,18 @@ def upload_file(server, session, token, files, submit=True, timeout=600, follow=
         files=files,
         allow_redirects=False,
     )
-    location = response.headers.get("Location", "") if response.status_code == 303 else ""
+    location = urlparse(response.headers.get("Location", "") if response.status_code == 303 else "").path
+    if re.fullmatch(r"/my/secondary-sales/upload/\d+", location):
+        # A file of more than one batch: its dry run is made by the background job.
+        deadline = time.monotonic() + timeout
+        while not session.get(f"{server.url}{location}/progress", timeout=timeout).json()["finished"]:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the dry run of {location} is not ready")
+            time.sleep(0.5)
+        location += "/review"
     if not location.endswith("/review"):
         return response
-    upload = urlparse(location).path.removesuffix("/review")
+    upload = location.removesuffix("/review")
     return session.post(
         f"{server.url}{upload}/confirm", timeout=timeout, data={"csrf_token": token}, allow_redirects=follow
     )

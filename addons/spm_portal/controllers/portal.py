@@ -605,6 +605,9 @@ class SpmDistributorPortal(CustomerPortal):
             response.status_code = 400
             return response
         request.session.pop(UPLOAD_ERRORS_KEY, None)
+        if record.sudo().state == "checking":
+            # Checked in full by the background job: its page shows the progress, then the dry run.
+            return request.redirect(f"/my/secondary-sales/upload/{record.id}", code=303)
         return request.redirect(f"/my/secondary-sales/upload/{record.id}/review", code=303)
 
     def _spm_upload(self, upload_id):

@@ -72,6 +72,7 @@ class SpmSecondaryUpload(models.Model):
     )
     state = fields.Selection(
         [
+            ("checking", "Checking"),
             ("draft", "Checked"),
             ("queued", "Queued"),
             ("running", "Running"),
@@ -156,24 +157,32 @@ class SpmSecondaryUpload(models.Model):
         (its dry run lists both, see :meth:`_spm_confirm`), as is a file whose columns
         no layout maps, for the mapping page (its preview says ``needs_mapping``)."""
         upload = self._spm_create_checked(distributor, filename, data, [], submit)
-        errors = upload._spm_dry_run()
+        # In the request, only what is fast and bounded: the file read (size, rows, header or
+        # layout, values parsed). A file of more than one batch is checked in full by the job.
+        export = upload._spm_read_export()
+        if not export.errors and not export.needs_mapping and len(export.rows) > self._spm_batch_lines():
+            upload.sudo().write({"state": "checking", "line_count": len(export.rows)})
+            self.env.ref("spm_portal.ir_cron_spm_secondary_upload").sudo()._trigger()
+            return upload, []
+        errors = upload._spm_dry_run(export)
         if errors and not upload.sudo().preview.get("bills"):
             upload.sudo().unlink()
             return self.browse(), errors
         return upload, []
 
-    def _spm_dry_run(self):
+    def _spm_dry_run(self, export=None):
         """Read and check the stored file as the job will, creating nothing, and keep what
         it found in ``preview`` for the distributor to confirm: bills and lines, totals
         per day, the layout and its columns, new retailers, products proposed for
         unknown codes, the bills accepted and the rows refused; returns the errors
         (bounded), kept in ``preview`` and ``errors`` (for their CSV) as well.
+        ``export``: the file as the request read it (else it is read again).
 
         A bill is refused whole when one of its rows is (never half a bill); the
         others are accepted, and the distributor may import them alone."""
         self.ensure_one()
         upload = self.sudo()
-        export = self._spm_read_export()
+        export = export or self._spm_read_export()
         if export.needs_mapping:
             upload.write({"layout_id": False, "preview": {"needs_mapping": True}})
             return []
@@ -399,7 +408,8 @@ class SpmSecondaryUpload(models.Model):
             "created": upload.created_count,
             "existing": upload.existing_count,
             "errors": upload.error_count,
-            "finished": upload.state in ("done", "failed"),
+            # A file checked in the background is over once its dry run is ready to review.
+            "finished": upload.state not in ("checking", "queued", "running"),
         }
 
     # ------------------------------------------------------------ the job
@@ -423,7 +433,7 @@ class SpmSecondaryUpload(models.Model):
         eligible = [
             upload_id
             for _distributor, upload_id in self._read_group(
-                [("state", "in", ("queued", "running"))], ["distributor_id"], ["id:min"]
+                [("state", "in", ("checking", "queued", "running"))], ["distributor_id"], ["id:min"]
             )
         ]
         return self.search([("id", "in", eligible)], order="turn, id", limit=1)
@@ -443,7 +453,7 @@ class SpmSecondaryUpload(models.Model):
             done = self._spm_run_turn(upload.with_context(lang=upload.user_id.lang), parsed)
             if done is None:
                 return
-            unfinished = self.sudo().search([("state", "in", ("queued", "running"))])
+            unfinished = self.sudo().search([("state", "in", ("checking", "queued", "running"))])
             if upload in unfinished:
                 upload.turn = max(unfinished.mapped("turn")) + 1
             remaining = sum(unfinished.mapped("progress_total")) - sum(unfinished.mapped("progress_done"))
@@ -497,15 +507,24 @@ class SpmSecondaryUpload(models.Model):
         created (a batch committed, then the worker killed before its progress) is
         counted as existing, never created nor credited twice.
 
+        An upload still ``checking`` (a file the request only read) gets its dry run
+        instead: the full check, nothing created, then ``draft`` for its review.
+
         :param dict parsed: the billings of files read earlier in this job call, by upload id
         :return: the number of billings of the file this batch went through
         """
         self.ensure_one()
         upload = self.sudo()
-        if upload.state not in ("queued", "running"):
+        if upload.state not in ("checking", "queued", "running"):
             return 0
         # The billings are the distributor's user's, as if the request had created them.
         upload = upload.with_user(upload.user_id).sudo().with_context(lang=upload.user_id.lang)
+        if upload.state == "checking":
+            # The dry run of a file the request only read: checked in full, nothing created,
+            # then the review page shows it for the distributor to confirm.
+            upload._spm_dry_run()
+            upload.state = "draft"
+            return upload.progress_total
         parsed = {} if parsed is None else parsed
         if upload.id not in parsed:
             billings, errors = upload._spm_parse()

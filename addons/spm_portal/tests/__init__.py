@@ -48,3 +48,4 @@ from . import test_upload_partial_import
 from . import test_upload_retailer_columns
 from . import test_upload_products_proposed
 from . import test_upload_draft_cleanup
+from . import test_upload_background_check

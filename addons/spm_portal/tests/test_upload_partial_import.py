@@ -118,8 +118,8 @@ class TestUploadPartialImport(SpmPortalHttpCase):
     def test_partial_import_in_batches_of_the_job(self):
         # One line a batch: the accepted bills go to the background job, which refuses
         # the bill the dry run refused again, without counting or listing it twice.
-        self.env["ir.config_parameter"].set_param("spm_portal.upload_batch_lines", 1)
         upload, _review = self._receive("PJ")
+        self.env["ir.config_parameter"].set_param("spm_portal.upload_batch_lines", 1)
         errors = list(upload.errors)
         self.post(f"/my/secondary-sales/upload/{upload.id}/confirm", {"partial": "1"})
         self.assertEqual(upload.state, "queued")
