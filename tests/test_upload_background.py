@@ -145,10 +145,19 @@ def _job(server, pg_connect, db, prefix, count):
     session, token = portal_session(server, LOGIN, LOGIN, "/my/secondary-sales/upload")
     reference = _reference(server, session, token, pg_connect, db, prefix)
     started = time.monotonic()
-    response = _upload(server, session, token, _csv(prefix, count))
-    answered = time.monotonic() - started
+    # Each request of the upload (the file, the polls of its background check, the
+    # confirmation) answers within the workers' limit; the work goes on in the job.
+    answers = []
+    session.hooks["response"].append(lambda response, *args, **kwargs: answers.append(response))
+    try:
+        response = _upload(server, session, token, _csv(prefix, count))
+    finally:
+        session.hooks["response"].clear()
     assert response.status_code == 303, response.text[:500]
-    assert answered < LIMIT_TIME_REAL, f"the request took {answered:.1f} s"
+    slowest = max(answers, key=lambda answer: answer.elapsed)
+    assert slowest.elapsed.total_seconds() < LIMIT_TIME_REAL, (
+        f"{slowest.request.method} {slowest.url} took {slowest.elapsed.total_seconds():.1f} s"
+    )
     url = response.headers["Location"]
     url = url if url.startswith("http") else server.url + url
     page = session.get(url, timeout=30)
