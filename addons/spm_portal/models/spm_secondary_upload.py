@@ -9,6 +9,8 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.spm_credit.tools import job_slice_seconds
+
 from ..tools import bound_errors, count_errors, group_rows
 from ..tools.billing_export import read_export
 from ..tools.limits import MAX_PREVIEW_DAYS, MAX_PREVIEW_NAMES
@@ -26,9 +28,6 @@ MIN_BATCH_LINES, MAX_BATCH_LINES = 1, 10_000
 MAX_EXISTING_NUMBERS = 20
 # After a conflict with a concurrent transaction, the job tries the batch again this much later.
 RETRY_DELAY = timedelta(seconds=10)
-# A call of the job runs batches (each committed) for about this long, then lets Odoo's cron call
-# it again: the other jobs get their turn and the call stays far below limit_time_real_cron.
-JOB_SLICE = 30
 # A dry run never confirmed is removed, with its file, this long after the upload.
 DRAFT_KEEP = timedelta(days=7)
 
@@ -441,10 +440,12 @@ class SpmSecondaryUpload(models.Model):
     @api.model
     def _spm_run_job(self):
         """The cron's callback: batches of the uploads in turn, each committed with its
-        progress, for about JOB_SLICE seconds; the progress tells Odoo's cron to call
-        again at once while billings remain. A worker killed in a batch loses that batch
-        only: the next call starts it again from the progress last committed."""
-        deadline = time.monotonic() + JOB_SLICE
+        progress, for a share of the cron's time limit (``job_slice_seconds``: the other
+        jobs get their turn, and Odoo's calls of one cron run end before the limit); the
+        progress tells Odoo's cron to call again at once while billings remain. A worker
+        killed in a batch loses that batch only: the next call starts it again from the
+        progress last committed."""
+        deadline = time.monotonic() + job_slice_seconds()
         parsed = {}  # a file is read once per call, not once per batch
         while True:
             upload = self.sudo()._spm_next_upload()
