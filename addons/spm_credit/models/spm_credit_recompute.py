@@ -1,5 +1,4 @@
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -8,7 +7,7 @@ from psycopg2.errors import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-from ..tools import job_slice_seconds
+from ..tools import end_of_batch, job_slice_seconds
 
 _logger = logging.getLogger(__name__)
 
@@ -153,13 +152,8 @@ class SpmCreditRecompute(models.Model):
                 done = 0
             unfinished = self.sudo().search([("state", "in", ("queued", "running"))])
             remaining = sum(len(pending or ()) for pending in unfinished.mapped("pending_ids"))
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            if getattr(threading.current_thread(), "testing", False):
-                return  # a test's transaction is never committed: one batch a call
-            # The batch and the pending list it shortened, together: a batch is the unit of
-            # work a killed worker loses, as Odoo's own batched crons commit.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            if time.monotonic() > deadline:
+            # The batch and the pending list it shortened, committed together.
+            if not end_of_batch(self.env, done, remaining, deadline):
                 return
 
     def _spm_run_batch(self):

@@ -1,4 +1,4 @@
 from .attainment import attainment_percent, attainment_percent_sql
 from .credit_descriptor import CreditDescriptor
-from .cron_slice import job_slice_seconds
+from .cron_slice import end_of_batch, job_slice_seconds
 from .xlsx_stream import Formula, XlsxStreamWriter, column_letter

@@ -1,4 +1,4 @@
-"""How long one call of a batched cron job may work.
+"""How long one call of a batched cron job may work, and the end of each batch.
 
 Odoo's cron calls a job that reports work remaining (``_notify_progress``) up to
 ``MAX_BATCH_PER_CRON_JOB`` times in one run, and the cron worker is killed once
@@ -7,6 +7,9 @@ the run passes its real-time limit (``limit_time_real_cron``, or
 limit, half of it kept for the batch that runs past its share, so that a run
 ends before the limit instead of being killed and started again.
 """
+
+import threading
+import time
 
 from odoo.tools import config
 
@@ -22,3 +25,15 @@ def job_slice_seconds(longest=30.0):
     if not limit or limit <= 0:
         return longest
     return max(1.0, min(longest, limit / (2 * (MAX_BATCH_PER_CRON_JOB + 1))))
+
+
+def end_of_batch(env, done, remaining, deadline):
+    """Report a batch of ``done`` units (``remaining`` left) to Odoo's cron and
+    commit it with the work it did, the unit a killed worker loses, as Odoo's
+    own batched crons commit. Returns whether the call may start another batch
+    (before ``deadline``, a ``time.monotonic()``)."""
+    env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+    if getattr(threading.current_thread(), "testing", False):
+        return False  # a test's transaction is never committed: one batch a call
+    env.cr.commit()  # pylint: disable=invalid-commit
+    return time.monotonic() <= deadline

@@ -1,6 +1,5 @@
 import base64
 import logging
-import threading
 import time
 from datetime import timedelta
 
@@ -9,7 +8,7 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.spm_credit.tools import job_slice_seconds
+from odoo.addons.spm_credit.tools import end_of_batch, job_slice_seconds
 
 from ..tools import bound_errors, count_errors, group_rows
 from ..tools.billing_export import read_export
@@ -458,13 +457,8 @@ class SpmSecondaryUpload(models.Model):
             if upload in unfinished:
                 upload.turn = max(unfinished.mapped("turn")) + 1
             remaining = sum(unfinished.mapped("progress_total")) - sum(unfinished.mapped("progress_done"))
-            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-            if getattr(threading.current_thread(), "testing", False):
-                return  # a test's transaction is never committed: one batch a call
-            # The batch, its progress and the cron's progress, together: a batch is the unit
-            # of work a killed worker loses, as Odoo's own batched crons commit.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-            if time.monotonic() > deadline:
+            # The batch and its progress, committed together.
+            if not end_of_batch(self.env, done, remaining, deadline):
                 return
 
     def _spm_run_turn(self, upload, parsed):
