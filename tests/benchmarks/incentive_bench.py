@@ -26,11 +26,12 @@ and writes nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -183,8 +184,10 @@ def section(rows, scale):
     lines = [
         SECTION,
         "",
-        f"Scale {scale:g}, written by `python -m tests.benchmarks.incentive_bench` (run by `./spm bench`) "
-        "on a company generated on top of the database's data; no figure is edited by hand.",
+        f"Run on {datetime.now():%Y-%m-%d %H:%M}, scale {scale:g}, written by "
+        "`python -m tests.benchmarks.incentive_bench` (run by `./spm bench`) on a company generated on top "
+        f"of the database's data, load average {os.getloadavg()[0]:.1f} at the end (other runs may share "
+        "the machine); no figure is edited by hand.",
         "",
         "| Figure | Value | Target | Verdict |",
         "|---|---|---|---|",
