@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -39,6 +38,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from tests.benchmarks.generate import generate  # noqa: E402
+from tests.benchmarks.report import write_section  # noqa: E402
 
 SECTION = "## Incentives"
 # The salesperson's dashboard target of tests/benchmarks/run.py.
@@ -196,14 +196,6 @@ def section(rows, scale):
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, text):
-    """Put ``text`` in place of the file's Incentives section, or after it."""
-    path = Path(path)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    current = re.sub(rf"\n{re.escape(SECTION)}\n.*?(?=\n## |\Z)", "", current, flags=re.S).rstrip("\n")
-    path.write_text(f"{current}\n\n{text}")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conf", required=True, help="the Odoo configuration file")
@@ -229,7 +221,7 @@ def main(argv=None):
     for figure, value, target, verdict in rows:
         print(f"  {figure}: {value}" + (f" (target {target}: {verdict})" if target else ""))
     if args.output and not args.smoke:
-        write_section(args.output, section(rows, args.scale))
+        write_section(args.output, SECTION, section(rows, args.scale))
         print(f"written to {args.output}")
     return 0
 

@@ -15,18 +15,17 @@ import argparse
 import contextlib
 import json
 import os
-import re
 import statistics
 import sys
 import threading
 import time
-from pathlib import Path
 
 import requests
 
 from spm_tool.common import STATE
 from spm_tool.database import Database
 from spm_tool.production import Production
+from tests.benchmarks.report import write_section
 
 SECTION = "## 8. Production topology"
 PASSWORD = "Bench-production-2026"  # noqa: S105 - a salesperson of the benchmark database only
@@ -166,14 +165,6 @@ def section(rows, clients, seconds, when):
     return "\n".join(lines) + "\n"
 
 
-def write_section(path, text):
-    """Put ``text`` in place of the file's section 8, or after the others."""
-    path = Path(path)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    current = re.sub(rf"\n{re.escape(SECTION)}\n.*?(?=\n## |\Z)", "", current, flags=re.S).rstrip("\n")
-    path.write_text(f"{current}\n\n{text}")
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conf", required=True, help="the Odoo configuration file")
@@ -214,7 +205,7 @@ def main(argv=None):
             print(json.dumps({"workers": workers, "replica": replica, "rps": round(rps, 1), "lag_ms": lag}))
     if args.output:
         when = time.strftime("%Y-%m-%d %H:%M")
-        write_section(args.output, section(rows, args.clients, args.seconds, when))
+        write_section(args.output, SECTION, section(rows, args.clients, args.seconds, when))
         print(f"written to {args.output}")
     return 0
 

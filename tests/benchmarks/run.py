@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -34,6 +33,7 @@ if str(REPO_ROOT) not in sys.path:
 from tests.benchmarks.engine_insert import bench_engine_insert  # noqa: E402
 from tests.benchmarks.generate import generate  # noqa: E402
 from tests.benchmarks.live import bench_live_update  # noqa: E402
+from tests.benchmarks.report import write_section  # noqa: E402
 from tests.benchmarks.upload import bench_upload  # noqa: E402
 from tests.benchmarks.xlsx_writer import bench_xlsx_writer  # noqa: E402
 from tests.odoo_server import OdooServer, odoo_bin_of_running_python  # noqa: E402
@@ -429,10 +429,7 @@ def _write_own_section(output, results, args):
         f"{os.getloadavg()[0]:.1f} at the end (other runs may share the machine); the next full "
         "run puts these rows in the table above. No figure is edited by hand.",
     ]
-    path = Path(output)
-    current = path.read_text() if path.exists() else "# Benchmarks\n"
-    current = re.sub(rf"\n{re.escape(title)}\n.*?(?=\n## |\Z)", "", current, flags=re.S).rstrip("\n")
-    path.write_text(f"{current}\n\n{results.markdown(header)}")
+    write_section(output, title, results.markdown(header))
 
 
 def _count(env, table):
