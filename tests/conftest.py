@@ -114,7 +114,25 @@ def odoo_env() -> OdooEnv:
     for path in (env.conf, env.odoo_bin, env.python):
         if not path.is_file():
             pytest.fail(f"{path} does not exist (from the SPM_* environment variables)")
+    _no_stock_holds_for_the_demo_distributor(env)
     return env
+
+
+def _no_stock_holds_for_the_demo_distributor(env: OdooEnv) -> None:
+    """These tests push, upload and credit thousands of billings of the demo
+    distributor, far beyond the stock its demo statement and invoices give it:
+    its tolerance is raised so that they are not held for want of stock (stock
+    holds have their own tests in spm_portal)."""
+    import psycopg2  # in the venv of ./spm, whose Python runs these tests
+
+    with psycopg2.connect(**env.pg_params(env.db)) as conn, conn.cursor() as cr:
+        cr.execute(
+            """UPDATE res_partner SET spm_stock_tolerance = 1e9
+                WHERE id IN (SELECT p.commercial_partner_id FROM res_users u
+                               JOIN res_partner p ON p.id = u.partner_id
+                              WHERE u.login = 'spm_distributor')"""
+        )
+    conn.close()
 
 
 @pytest.fixture(scope="session")

@@ -266,10 +266,12 @@ def test_push_to_odoo(odoo_server, tmp_path, capsys):
     url, key = odoo_server
     day = (date.today() - timedelta(days=1)).isoformat()
     prefix = f"PYTEST-{uuid.uuid4().hex[:8]}"
+    # A retailer of this run: the same lines to the same shop within days would be held as a duplicate.
+    shop = f"Pytest Pharmacy {prefix}"
     rows = [
-        f"{prefix}-1,{day},Pytest Pharmacy,AMX-500,3,11.5,sale",
-        f"{prefix}-1,{day},Pytest Pharmacy,PCM-1000,10,3.4,sale",
-        f"{prefix}-2,{day},Pytest Pharmacy,AMX-500,1,11.5,return",
+        f"{prefix}-1,{day},{shop},AMX-500,3,11.5,sale",
+        f"{prefix}-1,{day},{shop},PCM-1000,10,3.4,sale",
+        f"{prefix}-2,{day},{shop},AMX-500,1,11.5,return",
     ]
     path = write_csv(tmp_path, rows)
     args = ["--url", url, "--api-key", key, str(path)]
@@ -282,7 +284,7 @@ def test_push_to_odoo(odoo_server, tmp_path, capsys):
     assert out.count("created") == 2
     assert capsys.readouterr().out.count("(existing") == 2
     # The same bill number with another content is refused, naming the earlier billing.
-    path.write_text(HEADER + f"{prefix}-2,{day},Pytest Pharmacy,AMX-500,2,11.5,return\n")
+    path.write_text(HEADER + f"{prefix}-2,{day},{shop},AMX-500,2,11.5,return\n")
     assert client.main(args) == client.EXIT_REFUSED
     assert "already used by your billing SB/" in capsys.readouterr().out
     response = requests.get(
