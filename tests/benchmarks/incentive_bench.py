@@ -1,7 +1,8 @@
 """Benchmarks of the incentives: a salesperson's running earnings (the call
 behind *My earnings*) and statement generation for every salesperson.
 
-    python -m tests.benchmarks.incentive_bench --conf odoo.conf --db DB [--scale S] [--smoke] [--output FILE]
+    python -m tests.benchmarks.incentive_bench --conf odoo.conf --db DB [--scale S] [--smoke] [--keep]
+        [--output FILE]
 
 It generates a company at ``scale`` (``tests/benchmarks/generate.py``: 300
 salespersons and 2,000,000 credit lines at scale 1) in the database, puts
@@ -17,7 +18,12 @@ measures, as the users call them:
   (``Generate Statements`` as an accountant), then generating them again
   (recomputing the drafts).
 
-Everything is rolled back at the end: the database is left as it was.
+Everything is rolled back at the end: the database is left as it was,
+unless ``--keep``: then the generated company is committed (and what was made
+recorded in the system parameter ``spm_bench.incentive_company``), and later
+runs at the same scale measure on it without generating it again (an hour at
+scale 1 on two cores), so that the measures can be taken when the machine is
+quiet. The plan and the statements are rolled back either way.
 ``--output`` appends (or replaces) the section "Incentives" of a Markdown
 file, ``docs/benchmarks.md`` for ``./spm bench``; ``--smoke`` runs on tiny data
 and writes nothing.
@@ -26,6 +32,7 @@ and writes nothing.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -41,6 +48,8 @@ from tests.benchmarks.generate import generate  # noqa: E402
 from tests.benchmarks.report import write_section  # noqa: E402
 
 SECTION = "## Incentives"
+# What a kept company's generation made, for the runs that reuse it.
+KEPT_PARAM = "spm_bench.incentive_company"
 # The salesperson's dashboard target of tests/benchmarks/run.py.
 EARNINGS_TARGET_MS = 50
 
@@ -108,13 +117,29 @@ def _plan(env, info):
     return plan, assignments
 
 
-def run(env, scale, smoke, rows):
-    """Generate, measure and add ``(figure, value, target, verdict)`` to ``rows``."""
+def _company(env, scale, keep):
+    """The generated company to measure on: the one kept by an earlier run at
+    ``scale`` if any, otherwise generated now (and committed if ``keep``)."""
+    Param = env["ir.config_parameter"].sudo()
+    kept = json.loads(Param.get_param(KEPT_PARAM) or "{}")
+    if kept.get("scale") == scale:
+        print(f"Measuring on the company of scale {scale:g} kept in the database", flush=True)
+        return kept
+    print(f"Generating {scale:g} of a company", flush=True)
+    info = generate(env, scale=scale)
+    if keep:
+        Param.set_param(KEPT_PARAM, json.dumps(info))
+        env.cr.commit()
+        print("  kept: committed for later runs", flush=True)
+    return info
+
+
+def run(env, scale, smoke, rows, keep=False):
+    """Generate (or reuse), measure and add ``(figure, value, target, verdict)`` to ``rows``."""
     from odoo.addons.spm_incentive.tools import period_bounds  # noqa: PLC0415
 
     repeat = 2 if smoke else 20
-    print(f"Generating {scale:g} of a company", flush=True)
-    info = generate(env, scale=scale)
+    info = _company(env, scale, keep)
     env.cr.execute("SELECT COUNT(*) FROM spm_credit_line")
     rows.append(("credit lines in the database", f"{env.cr.fetchone()[0]}", "", ""))
     plan, assignments = _plan(env, info)
@@ -202,6 +227,9 @@ def main(argv=None):
     parser.add_argument("--db", required=True, help="a database with spm_incentive installed")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--smoke", action="store_true", help="tiny data, few repetitions, nothing written")
+    parser.add_argument(
+        "--keep", action="store_true", help="commit the generated company, for later runs at the same scale"
+    )
     parser.add_argument("--output", help="the Markdown file whose Incentives section to write")
     args = parser.parse_args(argv)
 
@@ -215,7 +243,7 @@ def main(argv=None):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         try:
-            run(env, 0.002 if args.smoke else args.scale, args.smoke, rows)
+            run(env, 0.002 if args.smoke else args.scale, args.smoke, rows, keep=args.keep and not args.smoke)
         finally:
             cr.rollback()
     for figure, value, target, verdict in rows:
