@@ -67,13 +67,20 @@ class SpmIncentivePlan(models.Model):
             raise UserError(_("A plan with statements cannot be deleted; archive it."))
 
     def _version_at(self, day):
-        """{plan: the version in force on ``day``} for the plans of ``self``, in one query."""
-        versions = self.env["spm.incentive.plan.version"].search(
-            [("plan_id", "in", self.ids), ("date_from", "<=", day)], order="plan_id, date_from desc"
+        """{plan: the version in force on ``day``} for the plans of ``self``, in
+        one query; ``day`` is a date, or {plan: date} for plans of different periods."""
+        days = day if isinstance(day, dict) else dict.fromkeys(self, day)
+        if not days:
+            return {}
+        versions = self.env["spm.incentive.plan.version"].search_fetch(
+            [("plan_id", "in", self.ids), ("date_from", "<=", max(days.values()))],
+            ["plan_id", "date_from"],
+            order="plan_id, date_from desc",
         )
         result = {}
         for version in versions:
-            result.setdefault(version.plan_id, version)
+            if version.date_from <= days[version.plan_id]:
+                result.setdefault(version.plan_id, version)
         return result
 
     def _action_open(self, model, name, empty_title, empty_text):

@@ -6,7 +6,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, formatLang
 
 from ..tools import (
-    compute_payout,
     covered_fraction,
     months_covered,
     period_bounds,
@@ -122,6 +121,18 @@ class SpmIncentivePlanAssignment(models.Model):
             (what it would earn once released)}} (floats; attainment ``None``
             without a target)
         """
+        return {
+            assignment.id: figures
+            for assignment, (figures, _rules) in self._running_earnings(day, what_if).items()
+        }
+
+    def _running_earnings(self, day, what_if):
+        """The figures of :meth:`get_earnings` after checking the caller reads
+        ``self`` and the bounds of ``day`` and ``what_if``, in a bounded number
+        of queries whatever the number of assignments and months.
+
+        :return: {assignment (sudo): (figures, the :class:`PlanRules` paying them)}
+        """
         self.check_access("read")
         try:
             extra = to_decimal(what_if)
@@ -133,40 +144,38 @@ class SpmIncentivePlanAssignment(models.Model):
         if not DATE_MIN <= day <= DATE_MAX:
             raise UserError(_("The day is between %(min)s and %(max)s.", min=DATE_MIN, max=DATE_MAX))
         result = {}
-        by_period = defaultdict(self.browse)
-        for assignment in self.sudo():
-            by_period[period_bounds(day, assignment.plan_id.period_type)] |= assignment
-        for (start, end), group in by_period.items():
-            versions = group.plan_id._version_at(start)
-            for assignment, earning in group._earnings(start, end, versions).items():
-                version, payout = earning["version"], earning["payout"]
-                weight = to_decimal(version._weight(assignment.business_unit_id.id)) / 100
-
-                def payout_with(more, earning=earning, version=version):
-                    return compute_payout(
-                        earning["measure"] + more,
-                        earning["target"],
-                        version._tiers(),
-                        target_incentive=earning["target_incentive"],
-                        **version._payout_options(),
-                    )
-
-                what_if_payout = payout_with(extra * weight)
-                held_payout = payout_with(earning["held"])
-                result[assignment.id] = {
-                    "period_start": start,
-                    "period_end": end,
-                    "measure": float(earning["measure"]),
-                    "target": float(earning["target"]),
-                    "attainment": None if payout.attainment is None else float(payout.attainment),
-                    "earned": float(payout.amount),
-                    "tier_rate": None if payout.tier_rate is None else float(payout.tier_rate),
-                    "next_tier_gap": None if payout.next_tier_gap is None else float(payout.next_tier_gap),
-                    "next_tier_rate": None if payout.next_tier_rate is None else float(payout.next_tier_rate),
-                    "what_if_earned": float(what_if_payout.amount),
-                    "held": float(earning["held"]),
-                    "held_would_add": float(held_payout.amount - payout.amount),
-                }
+        assignments = self.sudo()
+        periods = {
+            assignment: period_bounds(day, assignment.plan_id.period_type) for assignment in assignments
+        }
+        versions = assignments.plan_id._version_at({a.plan_id: start for a, (start, _end) in periods.items()})
+        for assignment, earning in assignments._period_earnings(periods, versions).items():
+            start, end = periods[assignment]
+            rules, payout = earning["rules"], earning["payout"]
+            # The what-if and the held credit move the measure already read.
+            what_if_payout = rules.payout(
+                earning["measure"] + extra * to_decimal(rules.weight(assignment.business_unit_id.id)) / 100,
+                earning["target"],
+                earning["target_incentive"],
+            )
+            held_payout = rules.payout(
+                earning["measure"] + earning["held"], earning["target"], earning["target_incentive"]
+            )
+            figures = {
+                "period_start": start,
+                "period_end": end,
+                "measure": float(earning["measure"]),
+                "target": float(earning["target"]),
+                "attainment": None if payout.attainment is None else float(payout.attainment),
+                "earned": float(payout.amount),
+                "tier_rate": None if payout.tier_rate is None else float(payout.tier_rate),
+                "next_tier_gap": None if payout.next_tier_gap is None else float(payout.next_tier_gap),
+                "next_tier_rate": None if payout.next_tier_rate is None else float(payout.next_tier_rate),
+                "what_if_earned": float(what_if_payout.amount),
+                "held": float(earning["held"]),
+                "held_would_add": float(held_payout.amount - payout.amount),
+            }
+            result[assignment] = (figures, rules)
         return result
 
     @api.readonly
@@ -182,12 +191,23 @@ class SpmIncentivePlanAssignment(models.Model):
             next_tier_label, ...get_earnings' figures}]}
         """
         today = fields.Date.context_today(self)
-        assignments = self.search([("user_id", "=", self.env.uid), *self._active_domain(today, today)])
-        earnings = assignments.get_earnings(today, what_if)
+        assignments = self.search_fetch(
+            [("user_id", "=", self.env.uid), *self._active_domain(today, today)],
+            # What the earnings read, and the company the record rules check.
+            [
+                "plan_id",
+                "user_id",
+                "business_unit_id",
+                "company_id",
+                "date_from",
+                "date_to",
+                "target_incentive",
+            ],
+        )
+        running = assignments._running_earnings(today, what_if)
         rows = []
-        for assignment in assignments.filtered(lambda a: a.id in earnings):
-            earning = earnings[assignment.id]
-            version = assignment.plan_id.sudo()._version_at(earning["period_start"])[assignment.plan_id]
+        for assignment in assignments.filtered(lambda a: a in running):
+            earning, rules = running[assignment]
             rows.append(
                 {
                     **earning,
@@ -203,62 +223,73 @@ class SpmIncentivePlanAssignment(models.Model):
                     ),
                     "tier_label": ""
                     if earning["tier_rate"] is None
-                    else assignment._rate_label(earning["tier_rate"], version),
-                    "next_tier_label": assignment._next_tier_label(earning, version),
+                    else assignment._rate_label(earning["tier_rate"], rules),
+                    "next_tier_label": assignment._next_tier_label(earning, rules),
                 }
             )
         return {"user_id": self.env.uid, "currency_id": self.env.company.currency_id.id, "assignments": rows}
 
-    def _next_tier_label(self, earning, version):
+    def _next_tier_label(self, earning, rules):
         """What the next tier needs, as the salesperson reads it: "12,000.00 more
         this quarter: 4 % instead of 2 % on everything"."""
         self.ensure_one()
         if earning["next_tier_rate"] is None:
             if earning["tier_rate"] is None:
                 return ""
-            return _("Top tier reached: %(rate)s.", rate=self._rate_label(earning["tier_rate"], version))
+            return _("Top tier reached: %(rate)s.", rate=self._rate_label(earning["tier_rate"], rules))
         period = {"month": _("month"), "quarter": _("quarter"), "year": _("year")}[self.plan_id.period_type]
         values = {
             "gap": format_amount(self.env, earning["next_tier_gap"], self.currency_id),
             "period": period,
-            "next": self._rate_label(earning["next_tier_rate"], version),
+            "next": self._rate_label(earning["next_tier_rate"], rules),
         }
         if earning["tier_rate"] is None:
             return _("%(gap)s more this %(period)s to reach the first tier: %(next)s.", **values)
-        values["current"] = self._rate_label(earning["tier_rate"], version)
-        if version.mode == "retroactive":
+        values["current"] = self._rate_label(earning["tier_rate"], rules)
+        if rules.mode == "retroactive":
             return _("%(gap)s more this %(period)s: %(next)s instead of %(current)s on everything.", **values)
         return _(
             "%(gap)s more this %(period)s: %(next)s instead of %(current)s on what you sell beyond it.",
             **values,
         )
 
-    def _rate_label(self, rate, version):
+    def _rate_label(self, rate, rules):
         """A tier's rate as read: "4 %", or "4 % of the target incentive"."""
         decimals = len(f"{to_decimal(rate).normalize():f}".partition(".")[2])
         rate = formatLang(self.env, rate, digits=decimals)
-        if version.basis == "target_incentive":
+        if rules.basis == "target_incentive":
             return _("%(rate)s %% of the target incentive", rate=rate)
         return _("%(rate)s %%", rate=rate)
 
     def _earnings(self, date_from, date_to, versions=None):
         """The earnings of the assignments of ``self`` over the months from
-        ``date_from`` to ``date_to``, read in a bounded number of queries
-        whatever the number of assignments.
+        ``date_from`` to ``date_to`` (see :meth:`_period_earnings`).
 
         :param dict versions: {plan: version} to pay by (default: each plan's
             version in force on ``date_from``)
-        :return: {assignment: {"version", "months": [{month, achieved,
-            collected, measure, target, held}], "measure", "target", "held"
-            (the measure of the credit held, not earning until released),
-            "target_incentive" (prorated), "payout"}} (decimals), for
-            assignments whose plan has a version then
         """
         if versions is None:
             versions = self.plan_id._version_at(date_from)
+        return self._period_earnings(dict.fromkeys(self, (date_from, date_to)), versions)
+
+    def _period_earnings(self, periods, versions):
+        """The earnings of the assignments of ``self``, each over the months of
+        its period, read in a bounded number of queries whatever the number of
+        assignments, plans, periods and months.
+
+        :param dict periods: {assignment: (first day, last day)}
+        :param dict versions: {plan: version} to pay by
+        :return: {assignment: {"version", "rules" (its :class:`PlanRules`),
+            "months": [{month, achieved, collected, measure, target, held}],
+            "measure", "target", "held" (the measure of the credit held, not
+            earning until released), "target_incentive" (prorated),
+            "payout"}} (decimals), for assignments whose plan has a version then
+        """
         versions = {plan: version for plan, version in versions.items() if version}
+        rules_of = self.env["spm.incentive.plan.version"].union(*versions.values())._rules()
         assignments = self.filtered(lambda a: a.plan_id in versions)
-        months = period_months(date_from, date_to)
+        months_of = {assignment: period_months(*periods[assignment]) for assignment in assignments}
+        months = sorted({month for assignment_months in months_of.values() for month in assignment_months})
         by_version = defaultdict(self.browse)
         for assignment in assignments:
             by_version[versions[assignment.plan_id]] |= assignment
@@ -266,38 +297,38 @@ class SpmIncentivePlanAssignment(models.Model):
         line_users = set()
         monthly_users = set()
         for version, group in by_version.items():
-            (line_users if version._needs_lines() else monthly_users).update(group.user_id.ids)
+            (line_users if rules_of[version].needs_lines() else monthly_users).update(group.user_id.ids)
         credit = self._read_monthly_credit(monthly_users, months, assignments.company_id.ids)
         line_credit = self._read_line_credit(line_users, months, assignments.company_id.ids)
         targets = self._read_targets(assignments.user_id.ids, months)
         categ_paths = self._categ_paths({row[0] for rows in line_credit.values() for row in rows if row[0]})
         result = {}
         for version, group in by_version.items():
-            tiers, options = version._tiers(), version._payout_options()
-            needs_lines = version._needs_lines()
+            rules = rules_of[version]
+            needs_lines = rules.needs_lines()
             for assignment in group:
                 user, unit = assignment.user_id.id, assignment.business_unit_id.id
+                unit_weight = to_decimal(rules.weight(unit))
                 rows = []
                 # Joining or leaving the plan within the period: only its months
                 # count, and the target incentive is prorated by its days.
-                for month in months_covered(months, assignment.date_from, assignment.date_to):
+                for month in months_covered(months_of[assignment], assignment.date_from, assignment.date_to):
                     if needs_lines:
                         achieved = collected = measure = held = Decimal(0)
                         for categ, secondary, amount, paid, on_hold in line_credit.get(
                             (user, unit, month), ()
                         ):
-                            if not version._source_matches_credit(secondary):
+                            if not rules.source_matches_credit(secondary):
                                 continue
-                            weight = to_decimal(version._weight(unit, categ_paths.get(categ)))
+                            weight = to_decimal(rules.weight(unit, categ_paths.get(categ)))
                             achieved += amount
                             collected += paid
-                            measure += version._measure_of(amount, paid) * weight / 100
-                            held += version._measure_of(on_hold, Decimal(0)) * weight / 100
+                            measure += rules.measure_of(amount, paid) * weight / 100
+                            held += rules.measure_of(on_hold, Decimal(0)) * weight / 100
                     else:
                         achieved, collected, held = credit.get((user, unit, month), (Decimal(0),) * 3)
-                        weight = to_decimal(version._weight(unit))
-                        measure = version._measure_of(achieved, collected) * weight / 100
-                        held = version._measure_of(held, Decimal(0)) * weight / 100
+                        measure = rules.measure_of(achieved, collected) * unit_weight / 100
+                        held = rules.measure_of(held, Decimal(0)) * unit_weight / 100
                     rows.append(
                         {
                             "month": month,
@@ -311,18 +342,17 @@ class SpmIncentivePlanAssignment(models.Model):
                 measure = sum((row["measure"] for row in rows), Decimal(0))
                 target = sum((row["target"] for row in rows), Decimal(0))
                 target_incentive = to_decimal(assignment.target_incentive) * covered_fraction(
-                    date_from, date_to, assignment.date_from, assignment.date_to
+                    *periods[assignment], assignment.date_from, assignment.date_to
                 )
                 result[assignment] = {
                     "version": version,
+                    "rules": rules,
                     "months": rows,
                     "measure": measure,
                     "target": target,
                     "held": sum((row["held"] for row in rows), Decimal(0)),
                     "target_incentive": target_incentive,
-                    "payout": compute_payout(
-                        measure, target, tiers, target_incentive=target_incentive, **options
-                    ),
+                    "payout": rules.payout(measure, target, target_incentive),
                 }
         return result
 

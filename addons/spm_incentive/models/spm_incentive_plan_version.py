@@ -2,9 +2,9 @@ from datetime import date
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
-from ..tools import is_period_start
+from ..tools import PlanRules, is_period_start
 
 # Bounds of every figure a plan is made of (see the checks below).
 MAX_PERCENT = 1000.0
@@ -191,59 +191,64 @@ class SpmIncentivePlanVersion(models.Model):
     def _unlink_except_frozen(self):
         self._check_not_frozen()
 
-    def _tiers(self):
-        """The payout table of the version: ``[(lower bound %, rate %)]``."""
-        self.ensure_one()
-        return [(tier.lower_bound, tier.rate) for tier in self.tier_ids]
-
-    def _payout_options(self):
-        """The keyword arguments of :func:`compute_payout` the version sets."""
-        self.ensure_one()
-        return {
-            "mode": self.mode,
-            "basis": self.basis,
-            "threshold": self.threshold,
-            "cap_attainment": self.cap_attainment or None,
-            "cap_amount": self.cap_amount or None,
-            "rounding": self.currency_id.rounding,
-        }
-
-    def _needs_lines(self):
-        """Whether the measure needs the credit lines (weights by product
-        category, or one source of sales), not only the monthly aggregate."""
-        self.ensure_one()
-        return self.credit_source != "all" or any(w.categ_id for w in self.weight_ids)
-
-    def _source_matches_credit(self, secondary):
-        """Whether credit on secondary sales (``secondary``) or primary counts in the measure."""
-        self.ensure_one()
-        return self.credit_source == "all" or (self.credit_source == "secondary") == bool(secondary)
-
-    def _weight(self, unit_id, categ_path=None):
-        """The weight (%) of credit in ``unit_id`` on a product whose category's
-        ``parent_path`` is ``categ_path``: the most specific category's weight,
-        else the unit's, else the default."""
-        self.ensure_one()
-        if categ_path:
-            best = None
-            for weight in self.weight_ids.filtered("categ_id"):
-                if f"/{weight.categ_id.id}/" in f"/{categ_path}" and (
-                    best is None or len(weight.categ_id.parent_path) > len(best.categ_id.parent_path)
-                ):
-                    best = weight
-            if best:
-                return best.weight
-        for weight in self.weight_ids:
-            if weight.business_unit_id.id == unit_id:
-                return weight.weight
-        return self.default_weight
-
-    def _measure_of(self, achieved, collected):
-        """The measure of ``achieved`` and ``collected`` credit (decimals)."""
-        self.ensure_one()
-        if self.measure == "achieved":
-            return achieved
-        if self.measure == "collected":
-            return collected
-        share = type(achieved)(str(self.collected_weight))
-        return (achieved * (100 - share) + collected * share) / 100
+    def _rules(self):
+        """{version: :class:`PlanRules`} of the versions of ``self`` with their
+        weights, payout table and currency's rounding, in one query whatever
+        their number. Callers checked their access to what the versions pay."""
+        if not self.ids:
+            return {}
+        for model in ("spm.incentive.plan.version", "spm.incentive.plan.tier", "spm.incentive.plan.weight"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT v.id, v.measure, v.collected_weight, v.credit_source, v.default_weight, v.mode,
+                       v.basis, v.threshold, v.cap_attainment, v.cap_amount, cur.rounding,
+                       (SELECT json_agg(json_build_array(t.lower_bound, t.rate) ORDER BY t.lower_bound)
+                          FROM spm_incentive_plan_tier t WHERE t.version_id = v.id),
+                       (SELECT json_agg(
+                                   json_build_array(w.business_unit_id, w.categ_id, c.parent_path, w.weight)
+                                   ORDER BY w.id
+                               )
+                          FROM spm_incentive_plan_weight w
+                          LEFT JOIN product_category c ON c.id = w.categ_id
+                         WHERE w.version_id = v.id)
+                  FROM spm_incentive_plan_version v
+                  JOIN spm_incentive_plan p ON p.id = v.plan_id
+                  JOIN res_company co ON co.id = p.company_id
+                  JOIN res_currency cur ON cur.id = co.currency_id
+                 WHERE v.id = ANY(%s)
+                """,
+                self.ids,
+            )
+        )
+        result = {}
+        for row in self.env.cr.fetchall():
+            version_id, measure, collected, source, default, mode, basis, threshold, cap, cap_amount = row[
+                :10
+            ]
+            rounding, tiers, weights = row[10:]
+            unit_weights, categ_weights = {}, []
+            for unit_id, categ_id, path, weight in weights or ():
+                if categ_id:
+                    categ_weights.append((categ_id, path, weight))
+                else:
+                    # The first weight of a unit counts, as the form lists them.
+                    unit_weights.setdefault(unit_id, weight)
+            # Floats, as the ORM reads these fields.
+            result[self.browse(version_id)] = PlanRules(
+                measure=measure,
+                collected_weight=float(collected or 0),
+                credit_source=source,
+                default_weight=float(default or 0),
+                mode=mode,
+                basis=basis,
+                threshold=float(threshold or 0),
+                cap_attainment=float(cap or 0),
+                cap_amount=float(cap_amount or 0),
+                rounding=float(rounding),
+                tiers=tuple((lower, rate) for lower, rate in tiers or ()),
+                unit_weights=unit_weights,
+                categ_weights=tuple(categ_weights),
+            )
+        return result

@@ -637,13 +637,14 @@ class SpmIncentiveStatement(models.Model):
         )
         rows = self.env.cr.fetchall()
         categ_paths = self.env["spm.incentive.plan.assignment"]._categ_paths({r[7] for r in rows if r[7]})
+        rules_of = approved.version_id._rules()
         for statement_id, line_id, amount, collected, original_id, reason, origin, categ, secondary in rows:
             source = self.browse(statement_id)
-            version = source.version_id
-            if not version or not version._source_matches_credit(secondary):
+            rules = rules_of.get(source.version_id)
+            if not rules or not rules.source_matches_credit(secondary):
                 continue
-            weight = to_decimal(version._weight(source.business_unit_id.id, categ_paths.get(categ)))
-            lost = version._measure_of(Decimal(amount), Decimal(collected)) * weight / 100
+            weight = to_decimal(rules.weight(source.business_unit_id.id, categ_paths.get(categ)))
+            lost = rules.measure_of(Decimal(amount), Decimal(collected)) * weight / 100
             rate = to_decimal(source.plan_amount) / to_decimal(source.measure)
             value = source.currency_id.round(float(lost * rate))
             if not value:

@@ -128,7 +128,7 @@ class TestEarningsQueryCount(SpmIncentiveCase):
     def _count(self, assignments):
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(14):
+        with self.assertQueryCount(7):
             earnings = assignments._earnings(*Q1)
         self.assertEqual(len(earnings), len(assignments))
         return earnings

@@ -83,3 +83,64 @@ class TestMyEarnings(SpmIncentiveCase):
             savepoint.rollback()  # and read-write again
         self.assertEqual(rows[self.assignment_retro.id]["earned"], 240)
         self.assertEqual(rows[self.assignment_retro.id]["what_if_earned"], 260)
+
+
+@tagged("post_install", "-at_install")
+class TestMyEarningsQueryCount(SpmIncentiveCase):
+    """*My earnings* costs the same queries on one plan as on three, with a
+    month of credit as with a year of it: the plans, their versions' rules,
+    the credit aggregate and the targets are each read once."""
+
+    QUERIES = 12
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        cls.unit_other = cls.env["spm.business.unit"].create(
+            {"name": "Test Other Unit", "code": "TOU", "product_category_ids": [(6, 0, cls.categ_other.ids)]}
+        )
+        cls.plan_year = cls.Plan.create({"name": "Test Yearly Count", "period_type": "year"})
+        cls._version(cls.plan_year, "2020-01-01", [(0, 1.0), (50, 3.0)], mode="retroactive", cap_amount=900)
+        cls.plan_month = cls.Plan.create({"name": "Test Monthly Count", "period_type": "month"})
+        cls._version(cls.plan_month, "2020-01-01", [(0, 2.0), (80, 6.0)], threshold=10)
+        months = {f"{cls.today.year}-{m:02d}-01": 5000 for m in range(1, 13)}
+        for unit in (cls.unit_pharma, cls.unit_consumer, cls.unit_other):
+            cls._quota(cls.sales_a, unit, months)
+
+    def _count(self):
+        """The rows of A's *My earnings* (with a what-if), its queries pinned
+        once Odoo's caches of rights and rules are warm, its records' not."""
+        Assignment = self.env["spm.incentive.plan.assignment"].with_user(self.sales_a)
+        # A first call from an empty record cache warms Odoo's caches of rules.
+        self.env.invalidate_all()
+        Assignment.get_my_earnings(what_if=1500)
+        self.env.invalidate_all()
+        with self.assertQueryCount(self.QUERIES):
+            result = Assignment.get_my_earnings(what_if=1500)
+        return {row["id"]: row for row in result["assignments"]}
+
+    def test_one_plan_as_three(self):
+        self._adjust(self.sales_a, self.unit_pharma, self.today, 7000)
+        rows = self._count()
+        self.assertEqual(set(rows), {self.assignment_a.id})
+        year = self._plan_assignment(
+            self.sales_a, self.unit_consumer, plan=self.plan_year, target_incentive=100
+        )
+        month = self._plan_assignment(self.sales_a, self.unit_other, plan=self.plan_month)
+        self._adjust(self.sales_a, self.unit_consumer, self.today, 40000)
+        self._adjust(self.sales_a, self.unit_other, self.today, 4500)
+        rows = self._count()
+        self.assertEqual(set(rows), {self.assignment_a.id, year.id, month.id})
+        # 40,000 of 60,000: 3 % on everything, capped at 900.
+        self.assertEqual((rows[year.id]["earned"], rows[year.id]["what_if_earned"]), (900, 900))
+        # 4,500 of 5,000 (90 %): 2 % to 80 %, 6 % above; with 1,500 more, 120 %.
+        self.assertEqual((rows[month.id]["earned"], rows[month.id]["what_if_earned"]), (110, 200))
+
+    def test_a_month_of_credit_as_a_year(self):
+        year = self._plan_assignment(self.sales_a, self.unit_consumer, plan=self.plan_year)
+        self._adjust(self.sales_a, self.unit_consumer, self.today.replace(month=1, day=1), 1000)
+        self.assertEqual(self._count()[year.id]["measure"], 1000)
+        for month in range(2, 13):
+            self._adjust(self.sales_a, self.unit_consumer, self.today.replace(month=month, day=1), 1000)
+        self.assertEqual(self._count()[year.id]["measure"], 12000)

@@ -7,3 +7,4 @@ from .periods import (
     period_bounds,
     period_months,
 )
+from .rules import PlanRules
