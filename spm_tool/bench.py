@@ -6,6 +6,32 @@ import subprocess
 from .common import ADDONS, ROOT, STATE, VENV_PYTHON, free_port, say
 from .instance import install_addons, odoo_config, prepare
 
+OUTPUT = ROOT / "docs" / "benchmarks.md"
+# Benchmarks that are scripts of their own (not of tests/benchmarks/run.py), run after the
+# others on the same database: the name ``--only`` knows them by, and their module.
+SCRIPTS = {
+    "incentive": "tests.benchmarks.incentive_bench",
+    "production": "tests.benchmarks.production_bench",
+}
+
+
+def bench_commands(only, conf, dbname, scale, output=OUTPUT):
+    """The command lines of a run of the benchmarks ``only`` (all when empty), each
+    writing its figures to ``output``: a full run writes the table of run.py, a run of
+    some of them their own sections (see tests/benchmarks/run.py)."""
+    common = ["--conf", str(conf), "--db", dbname, "--output", str(output)]
+    commands = []
+    names = [name for name in only or () if name not in SCRIPTS]
+    if names or not only:
+        command = [str(VENV_PYTHON), "-m", "tests.benchmarks.run", *common, "--scale", str(scale)]
+        commands.append(command + (["--only", *names] if names else []))
+    for name, module in SCRIPTS.items():
+        if not only or name in only:
+            command = [str(VENV_PYTHON), "-m", module, *common]
+            # The production topology measures the database as it is (or a company of its own).
+            commands.append(command if name == "production" else [*command, "--scale", str(scale)])
+    return commands
+
 
 def cmd_bench(args):
     """Measure the addons against Odoo's baseline on a fresh database of generated data."""
@@ -15,33 +41,9 @@ def cmd_bench(args):
     db.drop(dbname)
     say(f"installing the SPM addons without demo data in '{dbname}'")
     install_addons(conf, dbname, STATE / "logs" / f"{dbname}.log", ADDONS, "--without-demo=all")
-    bench = [
-        str(VENV_PYTHON),
-        "-m",
-        "tests.benchmarks.run",
-        "--conf",
-        str(conf),
-        "--db",
-        dbname,
-        "--scale",
-        str(args.scale),
-    ]
-    # The incentives' and the production topology's benchmarks are scripts of their own, run
-    # after the others on the same database.
-    only = [name for name in args.only or () if name not in ("incentive", "production")]
-    if only:
-        bench += ["--only", *only]
-    rc = subprocess.run(bench, cwd=ROOT, check=False).returncode if only or not args.only else 0
-    if not args.only or "incentive" in args.only:
-        incentive = [str(VENV_PYTHON), "-m", "tests.benchmarks.incentive_bench"]
-        incentive += ["--conf", str(conf), "--db", dbname, "--scale", str(args.scale)]
-        if not args.only:
-            incentive += ["--output", str(ROOT / "docs" / "benchmarks.md")]
-        rc = subprocess.run(incentive, cwd=ROOT, check=False).returncode or rc
-    if not args.only or "production" in args.only:
-        production = [str(VENV_PYTHON), "-m", "tests.benchmarks.production_bench", "--conf", str(conf)]
-        production += ["--db", dbname, "--output", str(ROOT / "docs" / "benchmarks.md")]
-        rc = subprocess.run(production, cwd=ROOT, check=False).returncode or rc
+    rc = 0
+    for command in bench_commands(args.only, conf, dbname, args.scale):
+        rc = subprocess.run(command, cwd=ROOT, check=False).returncode or rc
     if not args.keep:
         db.drop(dbname)
     return rc

@@ -176,7 +176,9 @@ def _parser():
     test.set_defaults(func=cmd_tests)
     bench = sub.add_parser("bench", help="run the benchmarks and write docs/benchmarks.md")
     bench.add_argument("--scale", type=float, default=1.0, help="size of the generated company (default 1)")
-    bench.add_argument("--only", nargs="*", help="only these benchmarks")
+    bench.add_argument(
+        "--only", nargs="*", help="only these benchmarks (their figures in sections of their own)"
+    )
     bench.add_argument("--keep", action="store_true", help="keep the benchmark database")
     bench.set_defaults(func=cmd_bench)
     sub.add_parser("lint", help="ruff and pylint-odoo").set_defaults(func=cmd_lint)
