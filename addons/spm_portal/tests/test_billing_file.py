@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.spm_portal.tools import billing_file, group_rows, read_rows
+from odoo.addons.spm_portal.tools import COLUMNS, billing_file, group_rows, limits, read_rows
 from odoo.addons.spm_portal.tools.billing_file import detect_format, to_date, to_number
 
 from .common import fuzz_settings
@@ -129,6 +129,12 @@ class TestBillingFile(TransactionCase):
         data = (HEADER + "A,2026-01-01," + "S" * 1001 + ",P,1,1,sale\n").encode()
         error = self.assertOneError(data, "too long")
         self.assertEqual(error["column"], "retailer")
+
+    def test_a_file_of_the_most_rows_is_within_the_xlsx_bounds(self):
+        # Every column of the template filled on each row: a row element, and a cell and its
+        # value for each column; the header row as well.
+        elements = (limits.MAX_ROWS + 1) * (1 + 2 * len(COLUMNS))
+        self.assertLessEqual(elements, limits.MAX_XLSX_ELEMENTS)
 
     def test_columns(self):
         error = self.assertOneError(b"bill_number,retailer\nA,B\n", "missing: bill_date, product")

@@ -10,7 +10,7 @@ MB = 1024 * 1024
 
 # ------------------------------------------------------------ uploaded files (CSV and XLSX)
 MAX_FILE_SIZE = 10 * MB  # the file as uploaded
-MAX_ROWS = 50_000  # data rows under the header, blank rows not counted
+MAX_ROWS = 100_000  # data rows under the header, blank rows not counted
 MAX_COLUMNS = 64  # cells of a row, trailing empty cells not counted
 MAX_CELL_LENGTH = 1000  # characters of one cell
 # A CSV line longer than this cannot be MAX_COLUMNS cells of MAX_CELL_LENGTH characters (quoted).
@@ -24,9 +24,9 @@ MAX_XLSX_STRINGS_SIZE = 32 * MB  # the XML of the shared strings, unpacked
 MAX_XLSX_PART_SIZE = 16 * MB  # the workbook, its relationships and its styles, unpacked
 MAX_XLSX_STRINGS = 500_000  # shared strings
 MAX_XLSX_STYLES = 100_000  # cell formats
-MAX_XLSX_ELEMENTS = (
-    1_500_000  # XML elements of the sheet: rows, cells, values (50,000 rows of 8 cells: 850,000)
-)
+# XML elements of the sheet: rows, cells, values (MAX_ROWS rows of the template's 10 cells and
+# its header: 2,100,021).
+MAX_XLSX_ELEMENTS = 2_200_000
 MAX_XLSX_CELLS_PER_ROW = 1024  # cells of one row, empty ones included
 MAX_XLSX_ROW_NUMBER = 1_048_576  # the last row of a spreadsheet
 
