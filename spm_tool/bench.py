@@ -12,7 +12,10 @@ OUTPUT = ROOT / "docs" / "benchmarks.md"
 SCRIPTS = {
     "incentive": "tests.benchmarks.incentive_bench",
     "production": "tests.benchmarks.production_bench",
+    "upload100k": "tests.benchmarks.upload_production_bench",
 }
+# Of those, the ones measured on a company of the run's scale (the others make what they need).
+SCALED = {"incentive"}
 
 
 def bench_commands(only, conf, dbname, scale, output=OUTPUT):
@@ -28,8 +31,7 @@ def bench_commands(only, conf, dbname, scale, output=OUTPUT):
     for name, module in SCRIPTS.items():
         if not only or name in only:
             command = [str(VENV_PYTHON), "-m", module, *common]
-            # The production topology measures the database as it is (or a company of its own).
-            commands.append(command if name == "production" else [*command, "--scale", str(scale)])
+            commands.append([*command, "--scale", str(scale)] if name in SCALED else command)
     return commands
 
 
