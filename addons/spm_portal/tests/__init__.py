@@ -34,6 +34,7 @@ from . import test_late_billing
 from . import test_stock_ledger
 from . import test_stock_portal
 from . import test_upload_job
+from . import test_upload_queries
 from . import test_upload_progress_page
 from . import test_product_maps
 from . import test_retailer_master
