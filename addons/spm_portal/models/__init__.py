@@ -14,6 +14,7 @@ from . import spm_secondary_upload
 from . import spm_distributor_layout
 from . import spm_credit_line
 from . import spm_credit_engine
+from . import spm_credit_recompute
 from . import spm_credit_issue
 from . import spm_credit_dispute
 from . import spm_distributor_stock_statement

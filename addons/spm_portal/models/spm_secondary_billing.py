@@ -1062,13 +1062,14 @@ class SpmSecondaryBilling(models.Model):
         self.sudo()._spm_sync_credit()
         return True
 
-    def action_spm_recompute_credit(self):
-        """Credit the billings again after their assignments or units were fixed:
-        for the managers of their units and SPM administrators."""
+    def _spm_check_recompute_access(self):
+        """Recompute of billings (the documents' own action, in the request or in the
+        background job beyond its bound) is for the managers of all their lines' units
+        and SPM administrators."""
+        if not self or self.env.su:
+            return
         self.check_access("write")
         self._check_manager_scope()
-        self._spm_sync_credit()
-        return True
 
     def _spm_sync_credit(self):
         self.env["spm.credit.engine"]._sync_credit(self.sudo().line_ids._spm_creditable())

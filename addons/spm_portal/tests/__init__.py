@@ -50,3 +50,4 @@ from . import test_upload_retailer_columns
 from . import test_upload_products_proposed
 from . import test_upload_draft_cleanup
 from . import test_upload_background_check
+from . import test_billing_recompute_job
