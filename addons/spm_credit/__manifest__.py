@@ -39,6 +39,7 @@
     "assets": {
         "web.assets_backend": [
             "spm_credit/static/src/credit_updates/*",
+            "spm_credit/static/src/recompute_updates/*",
             "spm_credit/static/src/dashboard/*",
             "spm_credit/static/src/accountant/*",
             "spm_credit/static/src/first_run/*",

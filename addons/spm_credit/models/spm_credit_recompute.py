@@ -177,7 +177,9 @@ class SpmCreditRecompute(models.Model):
         documents._spm_check_recompute_access()
         documents._spm_recompute_credit()
         self.write({"pending_ids": rest, "done_count": self.done_count + len(batch), "state": "running"})
-        if not rest:
+        if rest:
+            self._spm_notify_requester()
+        else:
             self._spm_finish("done")
         return len(batch)
 
@@ -199,4 +201,21 @@ class SpmCreditRecompute(models.Model):
             partner_ids=self.user_id.partner_id.ids,
             message_type="notification",
             subtype_xmlid="mail.mt_comment",
+        )
+        self._spm_notify_requester(body)
+
+    def _spm_notify_requester(self, message=False):
+        """Tell the requester's open screens how the job stands (Odoo's bus, sent with the
+        transaction of the batch): the Recomputes list and form refresh, and the end of the
+        job (``message``) shows as a notification."""
+        self.ensure_one()
+        self.user_id.partner_id._bus_send(
+            "spm_credit_recompute",
+            {
+                "id": self.id,
+                "state": self.state,
+                "done_count": self.done_count,
+                "document_count": self.document_count,
+                "message": message,
+            },
         )

@@ -1,3 +1,5 @@
+import json
+
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
@@ -126,3 +128,40 @@ class TestRecomputeJob(SpmCreditCase):
         self.assertEqual((job.state, job.done_count), ("failed", 0))
         self.assertIn("Only the managers", job.error)
         self.assertFalse(self.Credit.search([("order_id", "in", self.orders.ids)]))
+
+    def _progress_sent(self, partner):
+        """The recompute payloads sent on ``partner``'s bus channel in this transaction:
+        those written (a savepoint runs the pre-commit hooks) and those the commit writes."""
+        self.env.cr.flush()
+        sent = self.env["bus.bus"].sudo().search([("message", "like", "spm_credit_recompute")], order="id")
+        rows = [(row.channel, row.message) for row in sent] + [
+            (values["channel"], values["message"])
+            for values in self.env.cr.precommit.data.get("bus.bus.values", [])
+        ]
+        channel = [self.env.cr.dbname, "res.partner", partner.id]
+        payloads = []
+        for row_channel, row_message in rows:
+            message = json.loads(row_message)
+            if message["type"] == "spm_credit_recompute" and json.loads(row_channel) == channel:
+                payloads.append(message["payload"])
+        return payloads
+
+    def test_progress_pushed_to_the_requester(self):
+        self.orders.with_user(self.manager_pharma).action_spm_recompute_credit()
+        job = self.Job.search([])
+        cron = self.env.ref("spm_credit.ir_cron_spm_credit_recompute")
+        reported = []
+        for _call in range(3):
+            cron, progress = cron._add_progress()
+            self.Job.with_context(ir_cron_progress_id=progress.id)._spm_run_job()
+            reported.append((progress.done, progress.remaining))
+        # Each batch told the cron its progress and the requester's screens how the job stands.
+        self.assertEqual(reported, [(2, 3), (2, 1), (1, 0)])
+        payloads = self._progress_sent(self.manager_pharma.partner_id)
+        self.assertEqual(
+            [(p["id"], p["state"], p["done_count"], p["document_count"]) for p in payloads],
+            [(job.id, "running", 2, 5), (job.id, "running", 4, 5), (job.id, "done", 5, 5)],
+        )
+        self.assertEqual([bool(p["message"]) for p in payloads], [False, False, True])
+        self.assertIn("5 documents recomputed", payloads[-1]["message"])
+        self.assertFalse(self._progress_sent(self.sales_a.partner_id), "nobody else is told")
