@@ -5,6 +5,8 @@ from urllib.parse import urlparse
 from lxml import html
 
 from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .http_common import SpmPortalHttpCase
 
@@ -131,6 +133,33 @@ class TestUploadPartialImport(SpmPortalHttpCase):
         self.assertEqual(sorted(self._billings("PJ").mapped("bill_number")), ["PJ-1", "PJ-3"])
         self.assertEqual((upload.created_count, upload.refused_count), (2, 2))
         self.assertEqual(upload.errors, errors, "the job lists the refused rows once")
+
+    def test_another_distributor_cannot_confirm_the_import(self):
+        upload, _review = self._receive("PX")
+        self.login(self.portal_b)
+        response = self.post(f"/my/secondary-sales/upload/{upload.id}/confirm", {"partial": "1"})
+        self.assertEqual(response.status_code, 404, "another distributor's upload is not found")
+        for method, args in (
+            ("_spm_confirm", [[upload.id]]),
+            ("write", [[upload.id], {"state": "queued"}]),
+        ):
+            with (
+                self.subTest(method=method),
+                mute_logger("odoo.http"),
+                self.assertRaises(JsonRpcException),
+            ):
+                self.make_jsonrpc_request(
+                    "/web/dataset/call_kw",
+                    {
+                        "model": "spm.secondary.upload",
+                        "method": method,
+                        "args": args,
+                        "kwargs": {"context": {"partial": True}},
+                    },
+                )
+        self.env.invalidate_all()
+        self.assertEqual(upload.state, "draft")
+        self.assertFalse(self._billings("PX"), "nothing imported")
 
     def test_file_with_every_bill_refused_is_refused(self):
         content = HEADER + f"PK-1,{self.yesterday},Shop,NOT-OURS-9,1,10\n"
