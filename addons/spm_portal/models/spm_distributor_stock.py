@@ -4,6 +4,8 @@ from datetime import date
 from odoo import Command, _, api, fields, models, tools
 from odoo.tools import SQL, float_compare, float_round
 
+from ..tools.stock_timeline import StockTimeline
+
 # Only goods are stocked: services and combos are not counted.
 STOCKED_TYPE = "consu"
 # What the view reads: flushed before it is searched (see BaseModel._flush_search).
@@ -197,15 +199,119 @@ class SpmDistributorStock(models.Model):
             for distributor_id, product_id, day, company_id, counted, quantity in self.env.cr.fetchall()
         }
 
+    @api.model
+    def _spm_stock_days(self, starts, until, exclude_billings=()):
+        """The stock of each ``(distributor id, product id, company id)`` of
+        ``starts`` from its first day to ``until``, in two queries whatever their
+        number: ``{key: [(day, quantity, counted)]}`` in date order, the first day
+        (see :meth:`_spm_stock_of`) then every later day a document moves the
+        stock or a confirmed statement re-opens it (``counted``: the statement's
+        count is the day's stock, the day's movements are in it); the stock of a
+        day not listed is the one of the day listed before it.
+
+        :param starts: ``{(distributor id, product id, company id): first day}``
+        :param until: the last day
+        :param exclude_billings: ids of billings not counted (those being checked)
+        """
+        if not starts:
+            return {}
+        opening = self._spm_stock_of(
+            [
+                (distributor_id, product_id, day, company_id)
+                for (distributor_id, product_id, company_id), day in starts.items()
+            ],
+            exclude_billings=exclude_billings,
+        )
+        distributors, products, companies = (list(column) for column in zip(*starts, strict=True))
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH asked AS (
+                    SELECT *
+                      FROM unnest(
+                               %(distributors)s::int[], %(products)s::int[],
+                               %(companies)s::int[], %(days)s::date[]
+                           ) AS asked(distributor_id, product_id, company_id, day)
+                )
+                SELECT asked.distributor_id, asked.product_id, asked.company_id,
+                       moved.date, moved.quantity, FALSE
+                  FROM asked
+            CROSS JOIN LATERAL (
+                    SELECT move.date, SUM(move.quantity) AS quantity
+                      FROM %(ledger)s move
+                     WHERE move.distributor_id = asked.distributor_id
+                       AND move.product_id = asked.product_id
+                       AND move.company_id = asked.company_id
+                       AND move.date > asked.day
+                       AND move.date <= %(until)s
+                       AND (move.billing_id IS NULL OR move.billing_id != ALL(%(exclude)s))
+                  GROUP BY move.date
+                   ) moved
+             UNION ALL
+                SELECT asked.distributor_id, asked.product_id, asked.company_id,
+                       counted.date, counted.quantity, TRUE
+                  FROM asked
+            CROSS JOIN LATERAL (
+                    -- The latest statement of a day counts, as in _spm_stock_of.
+                    SELECT DISTINCT ON (statement.date)
+                           statement.date,
+                           COALESCE((
+                               SELECT SUM(line.quantity)
+                                 FROM spm_distributor_stock_statement_line line
+                                WHERE line.statement_id = statement.id AND line.product_id = asked.product_id
+                           ), 0) AS quantity
+                      FROM spm_distributor_stock_statement statement
+                     WHERE statement.distributor_id = asked.distributor_id
+                       AND statement.company_id = asked.company_id
+                       AND statement.state = 'confirmed'
+                       AND statement.date > asked.day
+                       AND statement.date <= %(until)s
+                  ORDER BY statement.date, statement.id DESC
+                   ) counted
+                """,
+                ledger=SQL.identifier(self._table),
+                exclude=list(exclude_billings),
+                until=until,
+                distributors=distributors,
+                products=products,
+                companies=companies,
+                days=list(starts.values()),
+            )
+        )
+        changes = defaultdict(dict)  # {key: {day: (moved, count or None)}}
+        for distributor_id, product_id, company_id, day, quantity, counted in rows:
+            moved, count = changes[distributor_id, product_id, company_id].get(day, (0.0, None))
+            if counted:
+                count = float(quantity)
+            else:
+                moved += float(quantity)
+            changes[distributor_id, product_id, company_id][day] = (moved, count)
+        result = {}
+        for key, first in starts.items():
+            quantity = opening[key[0], key[1], first, key[2]][0]
+            days = [(first, quantity, False)]
+            for day, (moved, count) in sorted(changes[key].items()):
+                quantity = quantity + moved if count is None else count
+                days.append((day, quantity, count is not None))
+            result[key] = days
+        return result
+
     # ------------------------------------------------------------ stock holds
 
     @api.model
     def _spm_stock_shortfalls(self, billings):
         """The products each of ``billings`` (secondary sales being validated)
-        reports beyond its distributor's stock on its bill date by more than the
-        tolerance, the larger of the product's business unit's and the
-        distributor's: ``{billing: [(product, reported, stock)]}``, only billings
-        short of something.
+        reports beyond its distributor's stock by more than the tolerance, the
+        larger of the product's business unit's and the distributor's:
+        ``{billing: [(product, reported, stock)]}``, only billings short of
+        something, ``stock`` the lowest stock of the days checked before the sale.
+
+        A sale is checked on every day from its bill date to today (its date
+        if later), the documents dated after it counted: its quantity taken from
+        the stock must not take it below minus the tolerance on any of them. A
+        confirmed statement re-opens the stock on its date: its count is a fresh
+        base, the sales dated before it are in it (the days from it on are not
+        checked for them).
 
         A distributor's stock is checked once a confirmed statement on or before
         the bill date opened it (a new distributor is not held for want of a
@@ -254,14 +360,20 @@ class SpmDistributorStock(models.Model):
             return {}
 
         def key_of(billing, product):
-            return (billing.distributor_id.id, product.id, billing.bill_date, billing.company_id.id)
+            return (billing.distributor_id.id, product.id, billing.company_id.id)
 
-        stock = self._spm_stock_of(
-            [key_of(billing, product) for billing, lines in reported.items() for product in lines],
+        bill_days = defaultdict(set)
+        for billing, lines in reported.items():
+            for product in lines:
+                bill_days[key_of(billing, product)].add(billing.bill_date)
+        today = fields.Date.context_today(self)
+        stock_days = self._spm_stock_days(
+            {key: min(days) for key, days in bill_days.items()},
+            max(today, *billings.mapped("bill_date")),
             exclude_billings=billings.ids,
         )
+        timelines = {key: StockTimeline(stock_days[key], bill_days[key]) for key in bill_days}
         precision = self.env["decimal.precision"].precision_get("Product Unit of Measure")
-        taken = defaultdict(float)  # what the batch's earlier billings took from or gave back to the stock
         result = {}
         for billing in billings.sorted(lambda b: (b.bill_date, b.id)):
             lines = reported.get(billing, {})
@@ -269,21 +381,15 @@ class SpmDistributorStock(models.Model):
             if sign > 0:
                 short = []
                 for product, quantity in lines.items():
-                    key = key_of(billing, product)
-                    available = stock[key][0] + taken[key[0], key[1], key[3]]
-                    if (
-                        float_compare(
-                            available - quantity, -tolerance[billing, product], precision_digits=precision
-                        )
-                        < 0
-                    ):
-                        short.append((product, quantity, float_round(available, precision_digits=precision)))
+                    lowest = timelines[key_of(billing, product)].lowest(billing.bill_date, today)
+                    least = -tolerance[billing, product]
+                    if float_compare(lowest - quantity, least, precision_digits=precision) < 0:
+                        short.append((product, quantity, float_round(lowest, precision_digits=precision)))
                 if short:
                     result[billing] = short
                     continue
             for product, quantity in lines.items():
-                key = key_of(billing, product)
-                taken[key[0], key[1], key[3]] -= sign * quantity
+                timelines[key_of(billing, product)].take(billing.bill_date, sign * quantity)
         return result
 
     @api.model
