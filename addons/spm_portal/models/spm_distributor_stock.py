@@ -407,7 +407,7 @@ class SpmDistributorStock(models.Model):
         result = {}
         for billing, short in self._spm_stock_shortfalls(billings).items():
             reason = " ".join(
-                _(
+                self.env._(
                     "You report %(reported)s of %(product)s sold; your stock was %(stock)s.",
                     reported=text(reported),
                     product=product.default_code or product.name,

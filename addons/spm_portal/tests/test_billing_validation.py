@@ -60,6 +60,15 @@ class TestSecondaryBillingValidation(SpmPortalCase):
             ],
         )
 
+    def test_control_characters_refused_in_the_users_language(self):
+        # Outside a request (a background job): the message finds its language from the checker's env.
+        with self.assertNoLogs("odoo.tools.translate", "WARNING"):
+            _prepared, errors = self._check([self._input(retailer="Shop\u0007")])
+        self.assertEqual(
+            self._messages(errors),
+            [(2, "retailer", "This value contains control characters, which are not allowed.")],
+        )
+
     def test_a_shared_reference_names_the_newest_product(self):
         """Two products sharing a reference: the newest is meant, by reference
         and by "[reference] name" alike (as by name; barcodes are unique)."""

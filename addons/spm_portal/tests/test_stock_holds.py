@@ -53,6 +53,13 @@ class TestStockHolds(SpmStockCase):
         self.assertEqual(self._billing(number="S-2", lines=[("T-INS", 80, 100.0)]).state, "validated")
         self.assertEqual(self._stock(self.product_pharma), 0.0)
 
+    def test_reason_in_the_users_language(self):
+        billing = self._billing(lines=[("T-INS", 120, 100.0)], submit=False)
+        # Outside a request (a background job): the reason finds its language from the model's env.
+        with self.assertNoLogs("odoo.tools.translate", "WARNING"):
+            holds = self.Stock._spm_stock_holds(billing)
+        self.assertEqual(holds[billing][0]["reason"], REASON)
+
     def test_only_the_products_short_are_named(self):
         billing = self._billing(lines=[("T-INS", 81, 100.0), ("T-SUN", 10, 5.0)])
         self.assertEqual(billing.state, "held")

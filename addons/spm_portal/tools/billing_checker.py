@@ -770,7 +770,10 @@ class BillingChecker:
             ]
             errors += [
                 billing_error(
-                    item, column, _("This value contains control characters, which are not allowed."), number
+                    item,
+                    column,
+                    self.env._("This value contains control characters, which are not allowed."),
+                    number,
                 )
                 for item, column, value in values
                 if isinstance(value, str) and CONTROL_CHARACTERS.search(value)
