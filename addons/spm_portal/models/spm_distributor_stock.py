@@ -432,8 +432,9 @@ class SpmDistributorStock(models.Model):
     @api.model
     def _spm_recheck_stock_holds(self, distributors):
         """Release the active stock holds of ``distributors``' billings that their
-        stock now covers (after a primary invoice or a stock statement), the
-        earliest first, in one check of all of them; their other holds stay."""
+        stock now covers (after a primary invoice, a stock statement, or a sale
+        rejected or cancelled), the earliest first, in one check of all of them;
+        their other holds stay."""
         if not distributors:
             return self.env["spm.secondary.billing"]
         holds = (

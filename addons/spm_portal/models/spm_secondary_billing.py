@@ -999,14 +999,30 @@ class SpmSecondaryBilling(models.Model):
             {"state": "released", "released_by_id": self.env.uid, "released_date": fields.Datetime.now()}
         )
 
+    def _spm_sales_leaving_stock(self):
+        """Those of these billings about to be rejected or cancelled whose sale
+        the stock ledger counts (validated sales): undone, they give their stock
+        back (see :meth:`_spm_recheck_freed_stock`)."""
+        return self.filtered(lambda b: b.state == "validated" and b._sign() > 0)
+
+    def _spm_recheck_freed_stock(self):
+        """These sales rejected or cancelled gave their stock back: the billings
+        of their distributors held for want of stock that it now covers are
+        released, the earliest first, as a primary invoice or a stock statement
+        releases them (see spm.distributor.stock._spm_recheck_stock_holds)."""
+        if self:
+            self.env["spm.distributor.stock"]._spm_recheck_stock_holds(self.sudo().distributor_id)
+
     def action_reject(self, reason):
-        """Reject submitted or validated billings; the reason is shown to the distributor."""
+        """Reject submitted or validated billings; the reason is shown to the distributor.
+        A rejected sale gives its stock back: the holds it now covers are released."""
         reason = (reason or "").strip()
         if not reason:
             raise UserError(_("Give the distributor a reason for the rejection."))
         if any(billing.state not in ("submitted", "held", "validated") for billing in self):
             raise UserError(_("Only submitted, held or validated billings can be rejected."))
         self._check_can_review()
+        freed = self._spm_sales_leaving_stock()
         self._spm_end_holds()
         self._write_workflow(
             {
@@ -1025,6 +1041,7 @@ class SpmSecondaryBilling(models.Model):
                 body=_("Rejected: %(reason)s", reason=reason),
                 subtype_xmlid="mail.mt_comment",
             )
+        freed._spm_recheck_freed_stock()
         return True
 
     def action_open_reject_wizard(self):
@@ -1039,18 +1056,21 @@ class SpmSecondaryBilling(models.Model):
 
     def action_cancel(self):
         """Cancel billings; cancelling a validated one reverses its credit and
-        is for its reviewers only."""
+        is for its reviewers only. A cancelled sale gives its stock back: the
+        holds it now covers are released."""
         if any(billing.state not in ("draft", "submitted", "held", "validated") for billing in self):
             raise UserError(_("Only draft, submitted, held or validated billings can be cancelled."))
         validated = self.filtered(lambda b: b.state in ("held", "validated"))
         validated._check_can_review()
         (self - validated)._check_distributor_or_write_access()
+        freed = validated._spm_sales_leaving_stock()
         validated._spm_end_holds()
         # A reviewer's cancellation is a decision: later submissions are reviewed.
         validated._write_workflow({"state": "cancel", "review_required": True})
         (self - validated)._write_workflow({"state": "cancel"})
         self.sudo()._spm_done_review()
         self.sudo()._spm_sync_credit()
+        freed._spm_recheck_freed_stock()
         return True
 
     def action_draft(self):

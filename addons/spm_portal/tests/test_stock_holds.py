@@ -160,6 +160,37 @@ class TestStockHolds(SpmStockCase):
         self.assertEqual(confirmed(billing), 12000.0)
         self.assertEqual(len(self._released_messages(billing)), 1)
 
+    def test_cancelling_a_validated_sale_releases_the_holds_it_covers_earliest_first(self):
+        sold = self._billing(number="C-1", lines=[("T-INS", 60, 100.0)], retailer="Shop 1")
+        self.assertEqual(sold.state, "validated")
+        first = self._held(
+            number="C-2", quantity=50, retailer="Shop 2", bill_date=self.today - timedelta(days=2)
+        )
+        second = self._held(number="C-3", quantity=40, retailer="Shop 3")
+        # A held sale took nothing: cancelling it gives nothing back.
+        unsold = self._held(number="C-4", quantity=70, retailer="Shop 4")
+        unsold.with_user(self.manager_pharma).action_cancel()
+        self.assertEqual((first.state, second.state), ("held", "held"))
+        # The 60 come back: 80 covers the first (50), not the second too (30 left).
+        sold.with_user(self.manager_pharma).action_cancel()
+        self.assertEqual((first.state, second.state), ("validated", "held"))
+        self.assertEqual(confirmed(first), 5000.0)
+        self.assertEqual(len(self._released_messages(first)), 1)
+        self.assertEqual(self._stock(self.product_pharma), 30.0)
+
+    def test_rejecting_a_validated_sale_releases_the_holds_it_covers(self):
+        sold = self._billing(number="R-1", lines=[("T-INS", 60, 100.0)], retailer="Shop 1")
+        held = self._held(number="R-2", quantity=50, retailer="Shop 2")
+        # A rejected return takes its stock back: nothing to release.
+        returned = self._billing(number="R-3", lines=[("T-INS", 5, 100.0)], billing_type="return")
+        returned.with_user(self.manager_pharma).action_reject("Not returned")
+        self.assertEqual(held.state, "held")
+        self.env["spm.secondary.billing.reject"].with_user(self.manager_pharma).create(
+            {"billing_ids": [sold.id], "reason": "Never sold"}
+        ).action_reject()
+        self.assertEqual((sold.state, held.state), ("rejected", "validated"))
+        self.assertEqual(confirmed(held), 5000.0)
+
     def test_a_duplicate_hold_on_the_same_bill_stays(self):
         first = self._billing(number="D-1", lines=[("T-INS", 60, 100.0)])
         self.assertEqual(first.state, "validated")
