@@ -118,6 +118,10 @@ class ResPartner(models.Model):
         for partner in self:
             partner.spm_secondary_billing_count = counts.get(partner, 0)
 
+    @api.constrains("spm_stock_tolerance")
+    def _check_spm_stock_tolerance(self):
+        self.env["spm.distributor.stock"]._spm_check_stock_tolerance(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         partners = super().create(vals_list)

@@ -83,6 +83,10 @@ class SpmBusinessUnit(models.Model):
             if any(not 0 <= ratio <= 100 for ratio in ratios):
                 raise ValidationError(_("The channel health thresholds are percentages from 0 to 100."))
 
+    @api.constrains("spm_stock_tolerance")
+    def _check_spm_stock_tolerance(self):
+        self.env["spm.distributor.stock"]._spm_check_stock_tolerance(self)
+
     @api.model_create_multi
     def create(self, vals_list):
         units = super().create(vals_list)

@@ -2,8 +2,10 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import Command, _, api, fields, models, tools
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL, float_compare, float_round
 
+from ..tools.limits import MAX_STOCK_TOLERANCE
 from ..tools.stock_timeline import StockTimeline
 
 # Only goods are stocked: services and combos are not counted.
@@ -297,6 +299,18 @@ class SpmDistributorStock(models.Model):
         return result
 
     # ------------------------------------------------------------ stock holds
+
+    @api.model
+    def _spm_check_stock_tolerance(self, records):
+        """The bounds of the stock tolerance of ``records`` (distributors or
+        business units, their ``spm_stock_tolerance``): from 0 to MAX_STOCK_TOLERANCE."""
+        if any(not 0 <= record.spm_stock_tolerance <= MAX_STOCK_TOLERANCE for record in records):
+            raise ValidationError(
+                _(
+                    "The stock tolerance is from 0 to %(maximum)s, in the product's unit.",
+                    maximum=f"{MAX_STOCK_TOLERANCE:,}",
+                )
+            )
 
     @api.model
     def _spm_stock_shortfalls(self, billings):

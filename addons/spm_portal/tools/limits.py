@@ -37,6 +37,7 @@ MAX_JSON_VALUES = 600_000
 MAX_BILLINGS = 1000  # billings of one request
 MAX_LINES = 50_000  # lines of all billings of one request
 MAX_INTEGER_DIGITS = 15  # an integer with more digits is no quantity nor price
+MAX_STOCK_TOLERANCE = 1_000_000_000  # how far below zero a stock may go before a sale is held
 
 # ------------------------------------------------------------ answers
 MAX_ERRORS = 100  # errors listed in one answer; the others are counted
