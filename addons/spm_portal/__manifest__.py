@@ -2,7 +2,7 @@
     "name": "SPM: Distributor Portal and Secondary Sales",
     "summary": "Distributors report their sales to retailers on the portal, by file upload or through a "
     "JSON API; validated secondary billings credit the distributor's salespersons",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.0.1",
     "category": "Sales/Sales",
     "author": "SPM for Odoo contributors",
     "license": "LGPL-3",

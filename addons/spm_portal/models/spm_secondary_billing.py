@@ -1,3 +1,5 @@
+import logging
+
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, format_date, html_escape
@@ -6,6 +8,8 @@ from odoo.addons.spm_quota.tools import is_trusted, trusted
 
 from ..tools import bill_number_key
 from ..tools.billing_checker import BillingChecker, signature_of
+
+_logger = logging.getLogger(__name__)
 
 # Changing one of these changes what the billing reports: only in draft.
 CONTENT_FIELDS = {
@@ -208,6 +212,61 @@ class SpmSecondaryBilling(models.Model):
     def _compute_bill_number_key(self):
         for billing in self:
             billing.bill_number_key = bill_number_key(billing.bill_number) or False
+
+    @api.model
+    def _spm_recompute_bill_number_keys(self, characters):
+        """Store again, as :func:`..tools.bill_number_key` now computes it, the
+        key of the billings whose bill number holds one of ``characters`` (an
+        upgrade after the keys' rule changed for them), in one update.
+
+        A new key that another bill of the distributor has already (or an earlier
+        one of these gets) would make the two one bill: the later keeps its
+        key, a warning names both for a reviewer to decide; nothing is refused.
+
+        :return: the billings whose key changed
+        """
+        Billing = self.sudo().with_context(active_test=False)
+        domain = ["|"] * (len(characters) - 1) + [("bill_number", "like", c) for c in characters]
+        billings = Billing.search(domain, order="id")
+        keys = {billing: bill_number_key(billing.bill_number) or False for billing in billings}
+        changed = billings.filtered(lambda b: keys[b] != b.bill_number_key)
+        taken = {
+            (billing.distributor_id.id, billing.bill_number_key): billing
+            for billing in Billing.search(
+                [
+                    ("distributor_id", "in", changed.distributor_id.ids),
+                    ("bill_number_key", "in", list({keys[b] for b in changed})),
+                    ("id", "not in", changed.ids),
+                ]
+            )
+        }
+        updated = Billing.browse()
+        for billing in changed:
+            other = taken.get((billing.distributor_id.id, keys[billing]))
+            if other:
+                _logger.warning(
+                    "Bill number key of billing %s (%r) not changed to %r: billing %s (%r) of the same "
+                    "distributor has it; a reviewer decides whether they are the same bill.",
+                    billing.id, billing.bill_number, keys[billing], other.id, other.bill_number,
+                )
+                continue
+            taken[billing.distributor_id.id, keys[billing]] = billing
+            updated |= billing
+        if updated:
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE spm_secondary_billing billing
+                       SET bill_number_key = fixed.key
+                      FROM unnest(%(ids)s::int[], %(keys)s::varchar[]) AS fixed(id, key)
+                     WHERE billing.id = fixed.id
+                    """,
+                    ids=updated.ids,
+                    keys=[keys[billing] for billing in updated],
+                )
+            )
+            updated.invalidate_recordset(["bill_number_key"])
+        return updated.with_env(self.env)
 
     @api.depends("line_ids.price_subtotal", "currency_id", "company_id", "bill_date", "billing_type")
     def _compute_amounts(self):

@@ -53,3 +53,4 @@ from . import test_upload_background_check
 from . import test_billing_recompute_job
 from . import test_stock_holds_days
 from . import test_stock_tolerance
+from . import test_bill_key_upgrade
