@@ -305,11 +305,10 @@ class SpmDistributorStock(models.Model):
         """The bounds of the stock tolerance of ``records`` (distributors or
         business units, their ``spm_stock_tolerance``): from 0 to MAX_STOCK_TOLERANCE."""
         if any(not 0 <= record.spm_stock_tolerance <= MAX_STOCK_TOLERANCE for record in records):
+            # Formatted apart: the translation extractor reads the call's arguments as literals.
+            maximum = f"{MAX_STOCK_TOLERANCE:,}"
             raise ValidationError(
-                _(
-                    "The stock tolerance is from 0 to %(maximum)s, in the product's unit.",
-                    maximum=f"{MAX_STOCK_TOLERANCE:,}",
-                )
+                _("The stock tolerance is from 0 to %(maximum)s, in the product's unit.", maximum=maximum)
             )
 
     @api.model
