@@ -148,6 +148,17 @@ class SpmCreditCommon(SpmAssignmentsCommon, SpmPartnersCommon, SpmUnitsCommon):
         return {user: amount for user, amount in totals.items() if amount}
 
 
+class SpmRecomputeJobCommon(SpmCommon):
+    """The background recompute job from three documents on, in batches of two."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_background_documents", 2)
+        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_batch_documents", 2)
+        cls.Job = cls.env["spm.credit.recompute"]
+
+
 class SpmCreditCase(SpmCreditCommon, SpmOrdersCommon, SpmQuotaCase, SpmInvoicesCommon):
     """Pharma credits on orders, Consumer on invoices; the customer is split
     50/30/20 between A, B and C with D as overlay in Pharma."""

@@ -3,12 +3,12 @@ import json
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import SpmCreditCase
+from .common import SpmCreditCase, SpmRecomputeJobCommon
 from .test_credit_authority import FORGED
 
 
 @tagged("post_install", "-at_install")
-class TestRecomputeJob(SpmCreditCase):
+class TestRecomputeJob(SpmRecomputeJobCommon, SpmCreditCase):
     """A recompute of more documents than the bound: queued as a job of the requester,
     run by the cron in batches that each take their documents off the pending list,
     resumed after a killed batch, with the requester's rights checked at both ends."""
@@ -16,9 +16,6 @@ class TestRecomputeJob(SpmCreditCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_background_documents", 2)
-        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_batch_documents", 2)
-        cls.Job = cls.env["spm.credit.recompute"]
         cls.manager_of_nothing = new_test_user(
             cls.env, "t_rc_mgr_nothing", groups="spm_quota.group_spm_manager"
         )

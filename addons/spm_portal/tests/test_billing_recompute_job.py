@@ -1,20 +1,19 @@
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
+from odoo.addons.spm_credit.tests.common import SpmRecomputeJobCommon
+
 from .common import SpmPortalCase
 
 
 @tagged("post_install", "-at_install")
-class TestBillingRecomputeJob(SpmPortalCase):
+class TestBillingRecomputeJob(SpmRecomputeJobCommon, SpmPortalCase):
     """Secondary billings beyond the recompute job's bound are recomputed by spm_credit's
     job, with the billings' own rights checked in the request and again by each batch."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_background_documents", 2)
-        cls.env["ir.config_parameter"].set_param("spm_credit.recompute_batch_documents", 2)
-        cls.Job = cls.env["spm.credit.recompute"]
         cls.billings = cls.Billing
         for index in range(3):
             cls.billings |= cls._billing(number=f"H-RC-{index}", retailer=f"Shop {index}")

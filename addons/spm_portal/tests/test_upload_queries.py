@@ -24,8 +24,10 @@ class TestUploadQueries(SpmPortalCase):
             )
         ).encode()
         billings, _errors = group_rows(self.env, read_rows(self.env, data)[0])
-        upload = self.env["spm.secondary.upload"].with_user(self.portal_a)._spm_create_checked(
-            self.distributor_a, f"{prefix}.csv", data, billings, True
+        upload = (
+            self.env["spm.secondary.upload"]
+            .with_user(self.portal_a)
+            ._spm_create_checked(self.distributor_a, f"{prefix}.csv", data, billings, True)
         )
         self.env.flush_all()
         self.env.invalidate_all()
