@@ -1,4 +1,5 @@
 import base64
+import json
 import logging
 import time
 from datetime import timedelta
@@ -13,6 +14,7 @@ from odoo.addons.spm_credit.tools import end_of_batch, job_slice_seconds
 from ..tools import bound_errors, count_errors, group_rows
 from ..tools.billing_export import read_export
 from ..tools.limits import MAX_PREVIEW_DAYS, MAX_PREVIEW_NAMES
+from ..tools.parse_cache import parsed_billings
 
 _logger = logging.getLogger(__name__)
 
@@ -126,12 +128,16 @@ class SpmSecondaryUpload(models.Model):
         this upload's layout once it has one (the job parses what the dry run showed),
         else the distributor's and the shipped ones (``layouts`` to choose others)."""
         self.ensure_one()
-        upload = self.sudo()
         if layouts is None:
-            layouts = upload.layout_id or self.env["spm.distributor.layout"]._spm_layouts_for(
-                upload.distributor_id
-            )
-        return read_export(self.env, base64.b64decode(upload.file or b""), layouts=layouts)
+            layouts = self._spm_layouts()
+        return read_export(self.env, base64.b64decode(self.sudo().file or b""), layouts=layouts)
+
+    def _spm_layouts(self):
+        """The layouts the stored file is read through: this upload's once it has one, else the
+        distributor's and the shipped ones."""
+        self.ensure_one()
+        upload = self.sudo()
+        return upload.layout_id or self.env["spm.distributor.layout"]._spm_layouts_for(upload.distributor_id)
 
     def _spm_parse(self):
         """The billings of the stored file and the errors reading it: ``(billings, errors)``,
@@ -143,6 +149,39 @@ class SpmSecondaryUpload(models.Model):
         if export.needs_mapping:
             return [], [{"row": None, "column": None, "message": _no_layout_message(self.env)}]
         return group_rows(self.env, export.rows)
+
+    def _spm_parse_version(self):
+        """What the billings read from the stored file depend on: the file's checksum, the
+        columns of the layouts it is read through, and whether the import is partial. The
+        job's cache serves a file's billings only under the version they were read with."""
+        self.ensure_one()
+        upload = self.sudo()
+        attachment = self.env["ir.attachment"].sudo().search(
+            [("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", upload.id)], limit=1
+        )
+        layouts = tuple(
+            (layout.id, layout.signature, json.dumps(layout.mapping, sort_keys=True))
+            for layout in self._spm_layouts()
+        )
+        return attachment.checksum, layouts, bool(upload.partial)
+
+    def _spm_job_billings(self):
+        """The billings the job imports and the errors reading the file, as :meth:`_spm_parse`
+        returns them (a partial import's without the bills the reading refused, which its dry
+        run counted and listed). A file of more than one batch is read once, not once per call
+        of the job: its billings are kept in this process (:mod:`..tools.parse_cache`)."""
+        self.ensure_one()
+        dbname, version = self.env.cr.dbname, self._spm_parse_version()
+        billings = parsed_billings.get(dbname, self.id, version)
+        if billings is not None:
+            return billings, []
+        billings, errors = self._spm_parse()
+        if self.partial and billings:
+            billings, errors = _accepted_billings(billings, errors), []
+        if not errors and sum(len(billing["lines"]) for billing in billings) > self._spm_batch_lines():
+            billings = tuple(billings)
+            parsed_billings.put(dbname, self.id, version, billings)
+        return billings, errors
 
     # ------------------------------------------------------------ the dry run
 
@@ -445,12 +484,11 @@ class SpmSecondaryUpload(models.Model):
         killed in a batch loses that batch only: the next call starts it again from the
         progress last committed."""
         deadline = time.monotonic() + job_slice_seconds()
-        parsed = {}  # a file is read once per call, not once per batch
         while True:
             upload = self.sudo()._spm_next_upload()
             if not upload:
                 return
-            done = self._spm_run_turn(upload.with_context(lang=upload.user_id.lang), parsed)
+            done = self._spm_run_turn(upload.with_context(lang=upload.user_id.lang))
             if done is None:
                 return
             unfinished = self.sudo().search([("state", "in", ("checking", "queued", "running"))])
@@ -461,14 +499,14 @@ class SpmSecondaryUpload(models.Model):
             if not end_of_batch(self.env, done, remaining, deadline):
                 return
 
-    def _spm_run_turn(self, upload, parsed):
+    def _spm_run_turn(self, upload):
         """One batch of ``upload``; a batch in conflict with another transaction is tried
         again later, an unexpected error stops the upload (never retried forever, which
         would hold the distributor's next uploads). Returns the billings done, None for
         a batch to try again later."""
         try:
             with self.env.cr.savepoint():
-                return upload._spm_run_batch(parsed)
+                return upload._spm_run_batch()
         except TransactionRollbackError:
             _logger.info("Upload %s: a batch in conflict with another transaction, tried again", upload.id)
             self.env.ref("spm_portal.ir_cron_spm_secondary_upload")._trigger(
@@ -494,7 +532,7 @@ class SpmSecondaryUpload(models.Model):
             )
         return 0
 
-    def _spm_run_batch(self, parsed=None):
+    def _spm_run_batch(self):
         """Check, create, submit and credit the next batch of this upload's billings,
         from where the last committed batch ended (``progress_done``).
 
@@ -505,7 +543,6 @@ class SpmSecondaryUpload(models.Model):
         An upload still ``checking`` (a file the request only read) gets its dry run
         instead: the full check, nothing created, then ``draft`` for its review.
 
-        :param dict parsed: the billings of files read earlier in this job call, by upload id
         :return: the number of billings of the file this batch went through
         """
         self.ensure_one()
@@ -520,14 +557,7 @@ class SpmSecondaryUpload(models.Model):
             upload._spm_dry_run()
             upload.state = "draft"
             return upload.progress_total
-        parsed = {} if parsed is None else parsed
-        if upload.id not in parsed:
-            billings, errors = upload._spm_parse()
-            if upload.partial and billings:
-                # The bills the reading refused were counted and listed by the dry run.
-                billings, errors = _accepted_billings(billings, errors), []
-            parsed[upload.id] = billings, errors
-        billings, errors = parsed[upload.id]
+        billings, errors = upload._spm_job_billings()
         if errors:
             upload._spm_fail(errors)
             return 0
@@ -549,6 +579,8 @@ class SpmSecondaryUpload(models.Model):
             refused = sum(1 for entry in prepared if not entry["vals"] and not entry["existing"])
             upload._spm_add_errors(errors)
         created, existing = Billing._create_checked(prepared, "upload", submit=upload.submit, upload=upload)
+        if end >= len(billings):
+            parsed_billings.discard(self.env.cr.dbname, upload.id)
         upload.write(
             {
                 "state": "done" if end >= len(billings) else "running",
@@ -567,4 +599,6 @@ class SpmSecondaryUpload(models.Model):
     def _spm_fail(self, errors):
         """Stop this upload on ``errors`` found by the job (what earlier batches created stays)."""
         self._spm_set_errors(errors)
+        for upload in self:
+            parsed_billings.discard(self.env.cr.dbname, upload.id)
         self.sudo().write({"state": "failed"})

@@ -50,6 +50,7 @@ from . import test_upload_retailer_columns
 from . import test_upload_products_proposed
 from . import test_upload_draft_cleanup
 from . import test_upload_background_check
+from . import test_upload_parse_cache
 from . import test_billing_recompute_job
 from . import test_stock_holds_days
 from . import test_stock_tolerance
