@@ -77,6 +77,7 @@ class SpmSecondaryUpload(models.Model):
             ("queued", "Queued"),
             ("running", "Running"),
             ("done", "Done"),
+            ("done_refused", "Done, Bills Refused"),
             ("failed", "Failed"),
         ],
         default="draft",
@@ -105,6 +106,13 @@ class SpmSecondaryUpload(models.Model):
     )
     refused_count = fields.Integer(
         "Refused Bills", readonly=True, help="Bills of the file refused (listed in the errors), not imported."
+    )
+    import_refused_count = fields.Integer(
+        "Refused at Import",
+        readonly=True,
+        help="Bills the dry run accepted that the import, checking them again, refused (the same bill "
+        "number reported meanwhile through the form or the API, a product mapping removed): listed in "
+        "the errors, not imported.",
     )
     errors = fields.Json(readonly=True, help="The first errors (bounded as the portal lists them).")
     # The job's turns: the unfinished upload with the lowest turn runs the next batch.
@@ -445,6 +453,8 @@ class SpmSecondaryUpload(models.Model):
             "created": upload.created_count,
             "existing": upload.existing_count,
             "errors": upload.error_count,
+            "refused": upload.refused_count,
+            "refused_at_import": upload.import_refused_count,
             # A file checked in the background is over once its dry run is ready to review.
             "finished": upload.state not in ("checking", "queued", "running"),
         }
@@ -579,22 +589,33 @@ class SpmSecondaryUpload(models.Model):
             refused = sum(1 for entry in prepared if not entry["vals"] and not entry["existing"])
             upload._spm_add_errors(errors)
         created, existing = Billing._create_checked(prepared, "upload", submit=upload.submit, upload=upload)
+        refused += upload.refused_count
         if end >= len(billings):
             parsed_billings.discard(self.env.cr.dbname, upload.id)
         upload.write(
             {
-                "state": "done" if end >= len(billings) else "running",
+                **(upload._spm_end_of_import(refused) if end >= len(billings) else {"state": "running"}),
                 "progress_total": len(billings),
                 "progress_done": end,
                 "created_count": upload.created_count + len(created),
                 "existing_count": upload.existing_count + len(existing),
-                "refused_count": upload.refused_count + refused,
+                "refused_count": refused,
                 "existing_numbers": ((upload.existing_numbers or []) + existing.mapped("bill_number"))[
                     :MAX_EXISTING_NUMBERS
                 ],
             }
         )
         return end - start
+
+    def _spm_end_of_import(self, refused):
+        """How the import of this upload ended, once its last batch is through (``refused``:
+        the bills of the file refused in all): ``done`` when it refused only the bills its dry
+        run refused (those the distributor chose to leave out), else ``done_refused`` with
+        the number of bills the dry run accepted and the import, checking them again, refused."""
+        self.ensure_one()
+        foreseen = (self.preview or {}).get("refused", 0) if self.partial else 0
+        unforeseen = max(refused - foreseen, 0)
+        return {"state": "done_refused" if unforeseen else "done", "import_refused_count": unforeseen}
 
     def _spm_fail(self, errors):
         """Stop this upload on ``errors`` found by the job (what earlier batches created stays)."""

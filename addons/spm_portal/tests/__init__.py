@@ -46,6 +46,7 @@ from . import test_form_new_retailer
 from . import test_stock_holds
 from . import test_stock_holds_http
 from . import test_upload_partial_import
+from . import test_upload_import_refused
 from . import test_upload_retailer_columns
 from . import test_upload_products_proposed
 from . import test_upload_draft_cleanup

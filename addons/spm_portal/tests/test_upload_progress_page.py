@@ -47,6 +47,8 @@ class TestUploadProgressPage(SpmPortalHttpCase):
                 "created": 0,
                 "existing": 0,
                 "errors": 0,
+                "refused": 0,
+                "refused_at_import": 0,
                 "finished": False,
             },
         )
