@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.sql import create_index
 
 from odoo.addons.spm_credit.tools import CreditDescriptor
 
@@ -51,6 +52,18 @@ class SpmSecondaryBillingLine(models.Model):
         "business units' categories change (see spm_business_unit.py).",
     )
     credit_line_ids = fields.One2many("spm.credit.line", "secondary_line_id", string="Credit Lines")
+
+    def init(self):
+        # The stock ledger's sales (spm.distributor.stock): the validated lines of a
+        # distributor's product up to a day, read for each product an upload's
+        # batch reports; without it each read scans the distributor's whole history.
+        create_index(
+            self.env.cr,
+            "spm_secondary_billing_line_stock_idx",
+            self._table,
+            ["distributor_id", "product_id", "company_id", "bill_date"],
+            where="state = 'validated'",
+        )
 
     @api.depends(
         "quantity",
