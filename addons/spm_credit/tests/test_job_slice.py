@@ -1,9 +1,9 @@
-from odoo.tests import BaseCase, tagged
+from odoo.tests import BaseCase, TransactionCase, tagged
 from odoo.tools import config
 
 from odoo.addons.base.models.ir_cron import MAX_BATCH_PER_CRON_JOB
 
-from ..tools import job_slice_seconds
+from ..tools import end_of_batch, job_slice_seconds
 
 
 @tagged("post_install", "-at_install")
@@ -33,3 +33,26 @@ class TestJobSlice(BaseCase):
 
     def test_no_limit(self):
         self.assertEqual(self._slice(limit_time_real=0, limit_time_real_cron=0), 30)
+
+
+@tagged("post_install", "-at_install")
+class TestEndOfBatch(TransactionCase):
+    """A job's call that leaves work triggers its cron again, so that the cron
+    worker takes the job up at once after a run's last call instead of after its
+    sleep; a call that finishes the work leaves no trigger."""
+
+    def _triggers(self, cron):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def test_work_left_triggers_the_cron(self):
+        cron = self.env.ref("spm_credit.ir_cron_spm_credit_recompute")
+        before = self._triggers(cron)
+        end_of_batch(self.env(context={"cron_id": cron.id}), 5, 10, 0)
+        self.assertEqual(self._triggers(cron), before + 1)
+        end_of_batch(self.env(context={"cron_id": cron.id}), 5, 0, 0)
+        self.assertEqual(self._triggers(cron), before + 1)
+
+    def test_outside_a_cron_nothing_is_triggered(self):
+        count = self.env["ir.cron.trigger"].search_count([])
+        end_of_batch(self.env, 5, 10, 0)
+        self.assertEqual(self.env["ir.cron.trigger"].search_count([]), count)

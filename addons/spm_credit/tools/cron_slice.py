@@ -31,9 +31,20 @@ def end_of_batch(env, done, remaining, deadline):
     """Report a batch of ``done`` units (``remaining`` left) to Odoo's cron and
     commit it with the work it did, the unit a killed worker loses, as Odoo's
     own batched crons commit. Returns whether the call may start another batch
-    (before ``deadline``, a ``time.monotonic()``)."""
+    (before ``deadline``, a ``time.monotonic()``).
+
+    While work remains, the job's cron is triggered again: after its last call of
+    a run, Odoo leaves a job that has work left ready, but the cron worker only
+    looks for ready jobs again after its sleep of a minute, unless a trigger
+    wakes it (ODOO_NOTIFY_CRON_CHANGES aside); so a long job would wait a minute
+    after every run of ten calls."""
     env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-    if getattr(threading.current_thread(), "testing", False):
-        return False  # a test's transaction is never committed: one batch a call
-    env.cr.commit()  # pylint: disable=invalid-commit
-    return time.monotonic() <= deadline
+    # A test's transaction is never committed: one batch a call.
+    testing = getattr(threading.current_thread(), "testing", False)
+    go_on = not testing and time.monotonic() <= deadline
+    cron_id = env.context.get("cron_id")  # set by Odoo's cron on the job's environment
+    if remaining and not go_on and cron_id:
+        env["ir.cron"].sudo().browse(cron_id)._trigger()
+    if not testing:
+        env.cr.commit()  # pylint: disable=invalid-commit
+    return go_on
