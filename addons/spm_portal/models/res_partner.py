@@ -2,7 +2,8 @@ import difflib
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from ..tools.master_keys import retailer_key, tax_id_key
@@ -12,6 +13,10 @@ from ..tools.master_keys import retailer_key, tax_id_key
 MAX_NEAR_RETAILERS = 3
 MIN_RETAILER_SIMILARITY = 0.6
 MAX_RETAILERS_COMPARED = 5000
+
+# Settings of a distributor that decide what is held for review: the managers', not of
+# everyone who may edit contacts (a salesperson credited on the distributor's sales).
+MANAGED_FIELDS = {"spm_stock_tolerance"}
 
 REPORT_CADENCES = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 
@@ -122,8 +127,25 @@ class ResPartner(models.Model):
     def _check_spm_stock_tolerance(self):
         self.env["spm.distributor.stock"]._spm_check_stock_tolerance(self)
 
+    def _spm_check_managed_fields(self, vals_list):
+        """Only SPM managers change what decides a distributor's holds (MANAGED_FIELDS):
+        from the default on a new contact (the form sends it unchanged), from the
+        current value of ``self`` on a write."""
+        if self.env.su or self.env.user.has_group("spm_quota.group_spm_manager"):
+            return
+        for vals in vals_list:
+            for name in MANAGED_FIELDS & set(vals):
+                field = self._fields[name]
+                new = field.convert_to_cache(vals[name], self)
+                current = self.mapped(name) if self else [field.convert_to_cache(False, self)]
+                if any(value != new for value in current):
+                    raise AccessError(
+                        _("Only sales performance managers set a distributor's stock tolerance.")
+                    )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self.browse()._spm_check_managed_fields(vals_list)
         partners = super().create(vals_list)
         # A retailer created from a billing's form belongs to that billing's distributor. The link
         # is created with the user's own rights: the context key chooses the distributor, it
@@ -135,6 +157,10 @@ class ResPartner(models.Model):
                 [{"distributor_id": distributor_id, "retailer_id": retailer.id} for retailer in retailers]
             )
         return partners
+
+    def write(self, vals):
+        self._spm_check_managed_fields([vals])
+        return super().write(vals)
 
     @api.depends("spm_is_retailer", "vat", "name", "city")
     def _compute_spm_retailer_keys(self):

@@ -1,4 +1,4 @@
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .stock_common import SpmStockCase
@@ -34,3 +34,22 @@ class TestStockTolerance(SpmStockCase):
 
     def test_business_unit_tolerance_is_bounded(self):
         self._assert_refused(self.unit_pharma)
+
+    def test_only_managers_change_a_distributors_tolerance(self):
+        """A salesperson who may edit contacts (Odoo's default for new users) cannot lift
+        the tolerance of a distributor whose sales credit him, by write or on a new
+        contact, whatever the context; he still saves a contact with it unchanged."""
+        contacts = self.env.ref("base.group_partner_manager")
+        (self.sales_a | self.manager_pharma).groups_id = [(4, contacts.id)]
+        distributor = self.distributor_a.with_user(self.sales_a).with_context(spm_manager=True, su=True)
+        with self.assertRaises(AccessError):
+            distributor.write({"spm_stock_tolerance": 1_000_000})
+        Partner = self.env["res.partner"].with_user(self.sales_a)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Lifted", "spm_stock_tolerance": 50})
+        self.distributor_a.invalidate_recordset(["spm_stock_tolerance"])
+        self.assertEqual(self.distributor_a.spm_stock_tolerance, 0.0)
+        distributor.write({"phone": "123", "spm_stock_tolerance": 0})
+        self.assertTrue(Partner.create({"name": "Shop", "spm_stock_tolerance": 0}))
+        self.distributor_a.with_user(self.manager_pharma).spm_stock_tolerance = 5
+        self.assertEqual(self.distributor_a.spm_stock_tolerance, 5)
