@@ -250,9 +250,7 @@ class ResPartner(models.Model):
             if link.code_key:
                 by_code.setdefault(link.code_key, link.retailer_id)
             by_name.setdefault(retailer_key(link.retailer_id.name), link.retailer_id)
-        parsed = {
-            entry: (entry, "", "") if isinstance(entry, str) else tuple(entry) for entry in entries
-        }
+        parsed = {entry: (entry, "", "") if isinstance(entry, str) else tuple(entry) for entry in entries}
         tax_ids = {tax_id_key(vat) for _text, vat, _city in parsed.values()} - {""}
         places = {
             f"{retailer_key(text)}|{retailer_key(city)}" for text, _vat, city in parsed.values() if city

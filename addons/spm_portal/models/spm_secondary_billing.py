@@ -7,7 +7,7 @@ from odoo.tools import SQL, format_date, html_escape
 from odoo.addons.spm_quota.tools import is_trusted, trusted
 
 from ..tools import bill_number_key
-from ..tools.billing_checker import BillingChecker, signature_of
+from ..tools.billing_checker import BillingChecker, lines_key_of, signature_of
 
 _logger = logging.getLogger(__name__)
 
@@ -122,6 +122,14 @@ class SpmSecondaryBilling(models.Model):
         default=lambda self: self.env.company.currency_id,
     )
     line_ids = fields.One2many("spm.secondary.billing.line", "billing_id", string="Lines", copy=True)
+    line_key = fields.Char(
+        "Goods Key",
+        compute="_compute_line_key",
+        store=True,
+        index=True,
+        help="The products and quantities of the lines as one key (see tools/billing_checker.py "
+        "lines_key_of): the duplicate holds find the bills that report the same goods by it.",
+    )
     amount_total = fields.Monetary("Total", compute="_compute_amounts", store=True)
     amount_company_signed = fields.Monetary(
         "Total (Company Currency)",
@@ -214,6 +222,17 @@ class SpmSecondaryBilling(models.Model):
             billing.bill_number_key = bill_number_key(billing.bill_number) or False
 
     @api.model
+    def _spm_next_names(self, sequence, count):
+        """``count`` references drawn from ``sequence`` (an ``ir.sequence``) as its ``_next``
+        draws them one by one, in one query for a standard sequence without date ranges."""
+        if sequence.implementation != "standard" or sequence.use_date_range or count < 2:
+            return [sequence._next() for _index in range(count)]
+        numbers = self.env.execute_query(
+            SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
+        )
+        return [sequence.get_next_char(number) for (number,) in sorted(numbers)]
+
+    @api.model
     def _spm_recompute_bill_number_keys(self, characters):
         """Store again, as :func:`..tools.bill_number_key` now computes it, the
         key of the billings whose bill number holds one of ``characters`` (an
@@ -247,7 +266,11 @@ class SpmSecondaryBilling(models.Model):
                 _logger.warning(
                     "Bill number key of billing %s (%r) not changed to %r: billing %s (%r) of the same "
                     "distributor has it; a reviewer decides whether they are the same bill.",
-                    billing.id, billing.bill_number, keys[billing], other.id, other.bill_number,
+                    billing.id,
+                    billing.bill_number,
+                    keys[billing],
+                    other.id,
+                    other.bill_number,
                 )
                 continue
             taken[billing.distributor_id.id, keys[billing]] = billing
@@ -267,6 +290,14 @@ class SpmSecondaryBilling(models.Model):
             )
             updated.invalidate_recordset(["bill_number_key"])
         return updated.with_env(self.env)
+
+    @api.depends("line_ids.product_id", "line_ids.quantity")
+    def _compute_line_key(self):
+        for billing in self:
+            billing.line_key = lines_key_of(
+                self.env,
+                [{"product_id": line.product_id.id, "quantity": line.quantity} for line in billing.line_ids],
+            )
 
     @api.depends("line_ids.price_subtotal", "currency_id", "company_id", "bill_date", "billing_type")
     def _compute_amounts(self):
@@ -309,16 +340,19 @@ class SpmSecondaryBilling(models.Model):
         return -1 if self.billing_type == "return" else 1
 
     def _to_company_currency(self, amount):
+        return self._to_company_currency_many([amount])[0]
+
+    def _to_company_currency_many(self, amounts):
+        """``amounts`` of this billing in its company's currency, rounded: converted at the
+        bill date (the rate read once for all, e.g. the lines of a billing)."""
         self.ensure_one()
         company = self.company_id or self.env.company
-        if not self.currency_id or self.currency_id == company.currency_id:
-            return company.currency_id.round(amount)
-        return self.currency_id._convert(
-            amount,
-            company.currency_id,
-            company,
-            self.bill_date or fields.Date.context_today(self),
-        )
+        currency = company.currency_id
+        if not self.currency_id or self.currency_id == currency:
+            return [currency.round(amount) for amount in amounts]
+        day = self.bill_date or fields.Date.context_today(self)
+        rate = self.currency_id._get_conversion_rate(self.currency_id, currency, company, day)
+        return [currency.round(amount * rate) for amount in amounts]
 
     # ------------------------------------------------------------ ORM
 
@@ -332,25 +366,30 @@ class SpmSecondaryBilling(models.Model):
         if defaults and not is_trusted(self.env, WORKFLOW_FLAG):
             context = {k: v for k, v in self.env.context.items() if k not in defaults}
             return self.with_env(self.env(context=context)).create(vals_list)
-        sequence = None
+        # The caller's values are left as given (a retry checks them again).
+        vals_list = [dict(vals) for vals in vals_list]
+        unnamed = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        if unnamed:  # the sequence looked up, and its numbers drawn, once for a whole batch (uploads, API)
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [
+                        ("code", "=", "spm.secondary.billing"),
+                        ("company_id", "in", [self.env.company.id, False]),
+                    ],
+                    order="company_id",
+                    limit=1,
+                )
+            )
+            names = self._spm_next_names(sequence, len(unnamed)) if sequence else ["/"] * len(unnamed)
+            for vals, name in zip(unnamed, names, strict=True):
+                vals["name"] = name
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                if sequence is None:  # looked up once for a whole batch (uploads, API)
-                    sequence = (
-                        self.env["ir.sequence"]
-                        .sudo()
-                        .search(
-                            [
-                                ("code", "=", "spm.secondary.billing"),
-                                ("company_id", "in", [self.env.company.id, False]),
-                            ],
-                            order="company_id",
-                            limit=1,
-                        )
-                    )
-                vals["name"] = sequence._next() if sequence else "/"
             if vals.get("bill_number"):
                 vals["bill_number"] = vals["bill_number"].strip()
+                # Inserted with the billing rather than updated after (an upload makes thousands).
+                vals["bill_number_key"] = bill_number_key(vals["bill_number"]) or False
             if vals.get("distributor_id"):
                 vals["distributor_id"] = (
                     self.env["res.partner"].browse(vals["distributor_id"]).commercial_partner_id.id
@@ -592,9 +631,9 @@ class SpmSecondaryBilling(models.Model):
         retailer_id = vals["retailer_id"]
         if not retailer_id:
             name = vals["retailer_name"]
-            retailer_id = self.distributor_id._spm_create_retailers(
-                [name], {name: vals["retailer_details"]}
-            )[name].id
+            retailer_id = self.distributor_id._spm_create_retailers([name], {name: vals["retailer_details"]})[
+                name
+            ].id
         self.env["res.partner"]._spm_link_retailers([(self.distributor_id.id, retailer_id)])
         self.write(
             {
@@ -876,7 +915,6 @@ class SpmSecondaryBilling(models.Model):
         """
         if not self:
             return {}
-        self.env["spm.secondary.billing.line"].flush_model(["billing_id", "product_id", "quantity"])
         self.flush_model(
             [
                 "distributor_id",
@@ -886,48 +924,30 @@ class SpmSecondaryBilling(models.Model):
                 "company_id",
                 "currency_id",
                 "amount_total",
+                "line_key",
                 "state",
             ]
         )
         self.env["res.company"].flush_model(["spm_duplicate_days"])
         self.env["spm.secondary.billing.hold"].flush_model(["billing_id", "related_billing_id"])
         ids = list(self.ids)
-        # The lines of a bill as one text, compared by equality (hash joins).
-        signature = SQL(
-            "(SELECT string_agg(l.product_id || ':' || l.quantity, ',' ORDER BY l.product_id, l.quantity)"
-            " FROM spm_secondary_billing_line l WHERE l.billing_id = %s)",
-            SQL.identifier("b", "id"),
-        )
+        # The same goods are found by the indexed key of the lines (line_key), billing by
+        # billing: the cost grows with these billings, not with the bills of the days.
         rows = self.env.execute_query(
             SQL(
                 """
-                WITH mine AS (
-                    SELECT b.id, b.distributor_id, b.retailer_id, b.bill_date, b.billing_type,
-                           b.company_id, b.currency_id, b.amount_total, c.spm_duplicate_days AS days,
-                           %(signature)s AS lines
-                      FROM spm_secondary_billing b
-                      JOIN res_company c ON c.id = b.company_id
-                     WHERE b.id = ANY(%(ids)s)
-                ),
-                days AS (
-                    SELECT DISTINCT company_id, (bill_date + d)::date AS day
-                      FROM mine, generate_series(-GREATEST(days, 0), GREATEST(days, 0)) AS d
-                ),
-                others AS (
-                    SELECT b.id, b.distributor_id, b.retailer_id, b.bill_date, b.billing_type,
-                           b.company_id, b.currency_id, b.amount_total, %(signature)s AS lines
-                      FROM spm_secondary_billing b
-                      JOIN days ON days.company_id = b.company_id AND days.day = b.bill_date
-                     WHERE b.state IN ('submitted', 'held', 'validated') OR b.id = ANY(%(ids)s)
-                )
                 SELECT m.id, o.id, m.distributor_id = o.distributor_id
-                  FROM mine m
-                  JOIN others o
-                    ON o.lines = m.lines AND o.company_id = m.company_id
+                  FROM spm_secondary_billing m
+                  JOIN res_company c ON c.id = m.company_id
+                  JOIN spm_secondary_billing o
+                    ON o.line_key = m.line_key AND o.company_id = m.company_id
                    AND o.billing_type = m.billing_type AND o.id != m.id
-                 WHERE ((o.distributor_id = m.distributor_id AND o.retailer_id = m.retailer_id
-                         AND o.currency_id = m.currency_id AND o.amount_total = m.amount_total
-                         AND o.bill_date BETWEEN m.bill_date - m.days AND m.bill_date + m.days)
+                   AND o.bill_date BETWEEN m.bill_date - GREATEST(c.spm_duplicate_days, 0)
+                                       AND m.bill_date + GREATEST(c.spm_duplicate_days, 0)
+                 WHERE m.id = ANY(%(ids)s)
+                   AND (o.state IN ('submitted', 'held', 'validated') OR o.id = ANY(%(ids)s))
+                   AND ((o.distributor_id = m.distributor_id AND o.retailer_id = m.retailer_id
+                         AND o.currency_id = m.currency_id AND o.amount_total = m.amount_total)
                         OR (o.distributor_id != m.distributor_id AND o.bill_date = m.bill_date))
                    -- Of two billings validated together, the later one is held.
                    AND (o.id < m.id OR o.id != ALL(%(ids)s))
@@ -938,7 +958,6 @@ class SpmSecondaryBilling(models.Model):
                    )
                  ORDER BY m.id, o.id
                 """,
-                signature=signature,
                 ids=ids,
             )
         )

@@ -1,10 +1,16 @@
+from itertools import groupby
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_round
 from odoo.tools.sql import create_index
 
 from odoo.addons.spm_credit.tools import CreditDescriptor
 
 from .spm_secondary_billing import check_no_derived_vals
+
+# The billing's fields a line keeps a copy of (stored related fields).
+BILLING_COPIES = ("company_id", "distributor_id", "retailer_id", "bill_date", "state", "billing_type")
 
 
 class SpmSecondaryBillingLine(models.Model):
@@ -74,38 +80,48 @@ class SpmSecondaryBillingLine(models.Model):
         "billing_id.company_id",
     )
     def _compute_amounts(self):
-        # Billing by billing: the currency, the sign and the conversion are the
-        # billing's, looked up once for all its lines (an upload has thousands).
         for billing, lines in self.grouped("billing_id").items():
-            currency = billing.currency_id or billing.company_id.currency_id or self.env.company.currency_id
-            for line in lines:
-                line.price_subtotal = currency.round(line.quantity * line.price_unit)
-            if not billing:
-                for line in lines:
-                    line.amount_company = line.price_subtotal
-                continue
-            sign = billing._sign()
-            for line in lines:
-                line.amount_company = billing._to_company_currency(line.price_subtotal) * sign
+            amounts = self._spm_amounts_of(billing, [(line.quantity, line.price_unit) for line in lines])
+            for line, (subtotal, amount_company) in zip(lines, amounts, strict=True):
+                line.price_subtotal = subtotal
+                line.amount_company = amount_company
+
+    @api.model
+    def _spm_amounts_of(self, billing, quantities_prices):
+        """``[(subtotal, amount in company currency)]`` of lines of ``billing`` with these
+        ``(quantity, unit price)``: rounded in the billing's currency, converted at its bill
+        date, negative for returns. Billing by billing, the currency, sign and rate are
+        looked up once for all its lines (an upload has thousands)."""
+        currency = billing.currency_id or billing.company_id.currency_id or self.env.company.currency_id
+        subtotals = [currency.round(quantity * price) for quantity, price in quantities_prices]
+        if not billing:
+            return [(subtotal, subtotal) for subtotal in subtotals]
+        sign = billing._sign()
+        converted = billing._to_company_currency_many(subtotals)
+        return [(subtotal, amount * sign) for subtotal, amount in zip(subtotals, converted, strict=True)]
 
     @api.depends("product_id.categ_id", "billing_id.company_id")
     def _compute_business_unit_id(self):
         lines = self.filtered("product_id")
-        units = lines._spm_resolve_units()
+        units = self._spm_units_of(
+            [line.product_id for line in lines], [line.billing_id.company_id for line in lines]
+        )
         for line, unit in zip(lines, units, strict=True):
             line.business_unit_id = unit.id
         (self - lines).business_unit_id = False
 
-    def _spm_resolve_units(self):
-        """The business unit of each line, in order, by the resolver credit uses
-        (a billing has no sales team: the product's category decides)."""
+    @api.model
+    def _spm_units_of(self, products, companies):
+        """The business unit of lines of these products in billings of these companies, in
+        order, by the resolver credit uses (a billing has no sales team: the product's
+        category decides)."""
         return (
             self.env["spm.business.unit"]
             .sudo()
             ._resolve_business_units(
-                [line.product_id for line in self],
-                [self.env["crm.team"]] * len(self),
-                [line.billing_id.company_id or self.env.company for line in self],
+                list(products),
+                [self.env["crm.team"]] * len(products),
+                [company or self.env.company for company in companies],
             )
         )
 
@@ -119,10 +135,58 @@ class SpmSecondaryBillingLine(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             check_no_derived_vals(self, vals)
+        # The caller's values are left as given (a retry checks them again).
+        vals_list = [dict(vals) for vals in vals_list]
+        self._spm_add_derived_values(vals_list)
         lines = super().create(vals_list)
         lines._check_draft()
         lines.billing_id._check_manager_scope()
         return lines
+
+    def _spm_add_derived_values(self, vals_list):
+        """Put in each line's values (checked: no derived value from the caller) what the
+        ORM would compute after inserting it: the copies of its billing's fields, its amounts
+        and its business unit, by the functions of the computes. Inserted with the line, they
+        are not written again by an update of each line (an upload makes thousands)."""
+        with_billing = [vals for vals in vals_list if vals.get("billing_id")]
+        billings = (
+            self.env["spm.secondary.billing"].sudo().browse({vals["billing_id"] for vals in with_billing})
+        )
+        copies = {}
+        for vals in with_billing:
+            if vals["billing_id"] not in copies:
+                billing = billings.browse(vals["billing_id"])
+                copies[billing.id] = {
+                    name: self._fields[name].convert_to_write(billing[name], billing)
+                    for name in BILLING_COPIES
+                }
+            vals.update(copies[vals["billing_id"]])
+        # The amounts and the unit of the lines that name what they depend on, as the ORM
+        # would store them (quantity and unit price rounded to their digits, see Float).
+        complete = [vals for vals in with_billing if {"product_id", "quantity", "price_unit"} <= set(vals)]
+        round_quantity, round_price = self._spm_rounding("quantity"), self._spm_rounding("price_unit")
+        for billing_id, grouped in groupby(complete, key=lambda vals: vals["billing_id"]):
+            group = list(grouped)
+            amounts = self._spm_amounts_of(
+                billings.browse(billing_id),
+                [(round_quantity(vals["quantity"]), round_price(vals["price_unit"])) for vals in group],
+            )
+            for vals, (subtotal, amount_company) in zip(group, amounts, strict=True):
+                vals.update(price_subtotal=subtotal, amount_company=amount_company)
+        products = self.env["product.product"].sudo().browse([vals["product_id"] for vals in complete])
+        units = self._spm_units_of(
+            products, [billings.browse(vals["billing_id"]).company_id for vals in complete]
+        )
+        for vals, unit in zip(complete, units, strict=True):
+            vals["business_unit_id"] = unit.id
+
+    def _spm_rounding(self, name):
+        """The rounding the ORM applies to the float field ``name`` (see fields.Float), as a
+        function: its digits looked up once for all the lines of a create."""
+        digits = self._fields[name].get_digits(self.env)
+        if not digits:
+            return lambda value: float(value or 0.0)
+        return lambda value: float_round(float(value or 0.0), precision_digits=digits[1])
 
     def write(self, vals):
         check_no_derived_vals(self, vals)

@@ -164,8 +164,13 @@ class SpmSecondaryUpload(models.Model):
         job's cache serves a file's billings only under the version they were read with."""
         self.ensure_one()
         upload = self.sudo()
-        attachment = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", upload.id)], limit=1
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [("res_model", "=", self._name), ("res_field", "=", "file"), ("res_id", "=", upload.id)],
+                limit=1,
+            )
         )
         layouts = tuple(
             (layout.id, layout.signature, json.dumps(layout.mapping, sort_keys=True))
@@ -186,10 +191,19 @@ class SpmSecondaryUpload(models.Model):
         billings, errors = self._spm_parse()
         if self.partial and billings:
             billings, errors = _accepted_billings(billings, errors), []
-        if not errors and sum(len(billing["lines"]) for billing in billings) > self._spm_batch_lines():
-            billings = tuple(billings)
-            parsed_billings.put(dbname, self.id, version, billings)
+        if not errors:
+            billings = self._spm_keep_parsed(billings, version)
         return billings, errors
+
+    def _spm_keep_parsed(self, billings, version=None):
+        """Keep the billings read from the stored file (without error) for the job's next calls,
+        under ``version`` (else the current one), when the file is more than one batch:
+        returns them as kept (a tuple)."""
+        self.ensure_one()
+        billings = tuple(billings)
+        if sum(len(billing["lines"]) for billing in billings) > self._spm_batch_lines():
+            parsed_billings.put(self.env.cr.dbname, self.id, version or self._spm_parse_version(), billings)
+        return billings
 
     # ------------------------------------------------------------ the dry run
 
@@ -232,6 +246,7 @@ class SpmSecondaryUpload(models.Model):
             upload.write({"layout_id": False, "preview": {"needs_mapping": True}})
             return []
         billings, errors = ([], export.errors) if export.errors else group_rows(self.env, export.rows)
+        readable = not errors
         prepared, refused, refused_reading = [], 0, 0
         if not export.errors:
             accepted = _accepted_billings(billings, errors)
@@ -264,6 +279,9 @@ class SpmSecondaryUpload(models.Model):
                 },
             }
         )
+        if readable:
+            # The job imports the file through the layout just stored: what it will read.
+            self._spm_keep_parsed(billings)
         return errors
 
     def _spm_preview_of(self, export, prepared):

@@ -41,6 +41,7 @@ from . import test_retailer_master
 from . import test_upload_layouts
 from . import test_channel_health
 from . import test_billing_holds
+from . import test_billing_insert
 from . import test_billing_holds_http
 from . import test_form_new_retailer
 from . import test_stock_holds

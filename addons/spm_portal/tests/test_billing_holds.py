@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import SpmPortalCase
 
@@ -228,6 +229,48 @@ class TestBillingHolds(SpmPortalCase):
         draft = self._billing(number="B-3", submit=False)
         draft.with_user(self.manager_pharma).with_context(default_state="validated").action_submit()
         self.assertEqual(draft.state, "held")
+
+    def test_goods_key(self):
+        """Bills of the same products and quantities share their goods key, whatever the
+        order of their lines and their prices; another quantity is other goods."""
+        first = self._billing(number="K-1", lines=[("T-INS", 2, 10.0), ("T-SUN", 1, 5.0)], submit=False)
+        same = self._billing(number="K-2", lines=[("T-SUN", 1, 7.0), ("T-INS", 2, 12.0)], submit=False)
+        other = self._billing(number="K-3", lines=[("T-INS", 3, 10.0), ("T-SUN", 1, 5.0)], submit=False)
+        self.assertTrue(first.line_key)
+        self.assertEqual(first.line_key, same.line_key)
+        self.assertNotEqual(first.line_key, other.line_key)
+        other.line_ids.filtered(lambda line: line.quantity == 3).quantity = 2
+        self.assertEqual(other.line_key, first.line_key, "kept up to date with the lines")
+        other.line_ids.unlink()
+        self.assertFalse(other.line_key, "a bill without lines duplicates nothing")
+
+    def test_same_goods_found_through_the_index(self):
+        """The duplicate check finds the bills of the same goods by the index of the goods
+        key, not by reading the lines of every bill of the days."""
+        first = self._billing(number="X-1", submit=False)
+        self.env.flush_all()
+        cr = self.env.cr
+        execute, plans = cr.execute, []
+
+        def explain(query, params=None, log_exceptions=True):
+            code = getattr(query, "code", "")
+            if "line_key" in code and code.lstrip().startswith("SELECT m.id"):
+                execute(SQL("EXPLAIN %s", query))
+                plans.append("\n".join(row[0] for row in cr.fetchall()))
+            return execute(query, params, log_exceptions)
+
+        # A few rows: the planner would scan the tables whatever their indexes.
+        cr.execute("SET enable_seqscan = off")
+        cr.execute = explain
+        try:
+            holds = first._spm_duplicate_holds()
+        finally:
+            cr.execute = execute
+            cr.execute("RESET enable_seqscan")
+        self.assertEqual(holds, {})
+        self.assertEqual(len(plans), 1)
+        self.assertIn("spm_secondary_billing__line_key_index", plans[0])
+        self.assertNotIn("spm_secondary_billing_line", plans[0], "no line is read")
 
     # ------------------------------------------------------------ cost
 

@@ -77,6 +77,29 @@ class TestUploadParseCache(SpmPortalCase):
             "a finished import's billings are not kept",
         )
 
+    def test_the_dry_run_reading_serves_the_import(self):
+        """A file checked by the job (more than a batch) is read by its dry run, and that
+        reading serves every batch of its import: the file is not read again."""
+        data = (
+            "bill_number,bill_date,retailer,product,quantity,price_unit\n"
+            + "".join(f"D-{n},{self.yesterday},Shop D-{n},T-INS,1,100\n" for n in range(5))
+        ).encode()
+        upload, errors = self.Upload.with_user(self.portal_a)._spm_receive(
+            self.distributor_a, "d.csv", data, True
+        )
+        self.assertFalse(errors)
+        self.assertEqual(upload.sudo().state, "checking")
+        self._run_job()
+        self.assertEqual(upload.sudo().state, "draft")
+        upload._spm_confirm()
+        for _call in range(3):
+            self._run_job()
+        upload = upload.sudo()
+        self.assertEqual((upload.state, upload.created_count), ("done", 5))
+        self.assertEqual(self.reads, 0, "the import's batches were served the dry run's reading")
+        self.assertEqual(parsed_billings.hits, 3)
+        self.assertEqual(self._credit_of(upload), {self.sales_a: 300.0, self.sales_b: 200.0})
+
     def test_a_changed_layout_is_read_again(self):
         keys = ["invoice", "date", "outlet", "sku", "pcs", "free", "rate"]
         mapping = {

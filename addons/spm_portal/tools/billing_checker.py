@@ -129,6 +129,19 @@ def signature_of(env, bill_date, retailer, billing_type, currency, line_vals):
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
+def lines_key_of(env, line_vals):
+    """The goods a billing reports, its lines' products and quantities (prices aside),
+    as one key: two billings with the same key report the same goods. Stored on each
+    billing (``line_key``) for the duplicate holds to compare by an index; False for
+    a billing without lines, which duplicates nothing."""
+    if not line_vals:
+        return False
+    digits = number_digits(env)["quantity"]
+    lines = sorted((v["product_id"], float_round(v["quantity"], precision_digits=digits)) for v in line_vals)
+    text = ",".join(f"{product_id}:{quantity!r}" for product_id, quantity in lines)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class BillingChecker:
     """Check and resolve one distributor's secondary billings.
 
@@ -406,8 +419,7 @@ class BillingChecker:
             if not raw:
                 self.error(billing, "retailer", _("The retailer is missing."), number)
             elif (
-                not raw.spm_is_retailer
-                or distributor not in raw.sudo().spm_retailer_link_ids.distributor_id
+                not raw.spm_is_retailer or distributor not in raw.sudo().spm_retailer_link_ids.distributor_id
             ):
                 self.error(
                     billing,

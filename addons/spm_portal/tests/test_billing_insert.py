@@ -1,0 +1,190 @@
+from contextlib import contextmanager
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import SpmPortalCase
+
+
+@tagged("post_install", "-at_install")
+class TestBillingInsert(SpmPortalCase):
+    """Billings are inserted with their references drawn at once, and a line with what the
+    ORM would compute after it (the copies of its billing's fields, its amounts, its unit),
+    by the computes' own functions: no update of each line follows its creation, and the
+    values are those the computes give."""
+
+    @contextmanager
+    def _line_updates(self):
+        """The UPDATE statements of billing lines run in the block (listed in the list yielded)."""
+        cr, updates = self.env.cr, []
+        execute = cr.execute
+
+        def spied(query, params=None, log_exceptions=True):
+            code = getattr(query, "code", query)
+            if isinstance(code, str) and code.lstrip().startswith('UPDATE "spm_secondary_billing_line"'):
+                updates.append(code)
+            return execute(query, params, log_exceptions)
+
+        cr.execute = spied
+        try:
+            yield updates
+        finally:
+            cr.execute = execute
+
+    def _recomputed(self, lines):
+        """The lines' derived values as their computes give them now."""
+        fields = ["price_subtotal", "amount_company", "business_unit_id", "company_id", "distributor_id"]
+        fields += ["retailer_id", "bill_date", "state", "billing_type"]
+        stored = lines.read(fields)
+        for name in fields:
+            self.env.add_to_compute(lines._fields[name], lines)
+        lines._recompute_recordset()
+        return stored, lines.read(fields)
+
+    def test_lines_inserted_with_their_values(self):
+        with self._line_updates() as updates:
+            billing = self._billing(
+                number="V-1",
+                lines=[("T-INS", 3, 33.333), ("T-INS", 2.5, 10.0)],
+                billing_type="return",
+                submit=False,
+            )
+            self.env.flush_all()
+        self.assertEqual(updates, [], "no line written again after its insertion")
+        stored, recomputed = self._recomputed(billing.line_ids)
+        self.assertEqual(stored, recomputed)
+        self.assertRecordValues(
+            billing.line_ids,
+            [
+                # 33.333 is a unit price of 33.33 (its digits)
+                {"price_subtotal": 99.99, "amount_company": -99.99, "business_unit_id": self.unit_pharma.id},
+                {"price_subtotal": 25.0, "amount_company": -25.0, "business_unit_id": self.unit_pharma.id},
+            ],
+        )
+        self.assertEqual(set(billing.line_ids.mapped("bill_date")), {billing.bill_date})
+        self.assertEqual(billing.line_ids.distributor_id, self.distributor_a)
+        self.assertEqual(set(billing.line_ids.mapped("state")), {"draft"})
+
+    def test_foreign_currency_lines(self):
+        currency = self._foreign_currency(2.0)  # 2 units of it are worth 1 of the company's
+        data = {
+            "bill_number": "V-2",
+            "bill_date": self.yesterday,
+            "retailer": "Corner Shop",
+            "currency": currency.name,
+            "lines": [{"product": "T-INS", "quantity": 3, "price_unit": 10.01}],
+        }
+        prepared, errors = self.Billing._check_billings([data], self.distributor_a)
+        self.assertFalse(errors)
+        billing = self.Billing._create_checked(prepared, "upload")[0]
+        self.env.flush_all()
+        stored, recomputed = self._recomputed(billing.line_ids)
+        self.assertEqual(stored, recomputed)
+        self.assertRecordValues(billing.line_ids, [{"price_subtotal": 30.03, "amount_company": 15.02}])
+
+    def test_a_line_added_on_the_form_and_changed(self):
+        """Lines created on their own (the back office's form) and changed afterwards: the
+        values given at insertion follow the billing and the line as computed ones do."""
+        billing = self._billing(number="V-3", submit=False)
+        line = self.env["spm.secondary.billing.line"].create(
+            {
+                "billing_id": billing.id,
+                "product_id": self.product_consumer.id,
+                "quantity": 2,
+                "price_unit": 7.5,
+            }
+        )
+        self.assertRecordValues(
+            line,
+            [{"price_subtotal": 15.0, "amount_company": 15.0, "business_unit_id": self.unit_consumer.id}],
+        )
+        billing.write({"billing_type": "return", "bill_date": self.yesterday.replace(day=1)})
+        line.quantity = 4
+        self.env.flush_all()
+        self.assertRecordValues(
+            line,
+            [
+                {
+                    "price_subtotal": 30.0,
+                    "amount_company": -30.0,
+                    "billing_type": "return",
+                    "bill_date": self.yesterday.replace(day=1),
+                }
+            ],
+        )
+        stored, recomputed = self._recomputed(billing.line_ids)
+        self.assertEqual(stored, recomputed)
+
+    def test_derived_values_are_never_the_caller_s(self):
+        billing = self._billing(number="V-4", submit=False)
+        for forged in (
+            {"amount_company": 1e9},
+            {"business_unit_id": self.unit_consumer.id},
+            {"state": "validated"},
+        ):
+            with self.subTest(forged=forged), self.assertRaises(UserError):
+                self.env["spm.secondary.billing.line"].create(
+                    {
+                        "billing_id": billing.id,
+                        "product_id": self.product_pharma.id,
+                        "quantity": 1,
+                        "price_unit": 1.0,
+                        **forged,
+                    }
+                )
+
+    def _references(self, prefix, count):
+        data = [
+            {
+                "bill_number": f"{prefix}-{n}",
+                "bill_date": self.yesterday,
+                "retailer": "Corner Shop",
+                "lines": [{"product": "T-INS", "quantity": 1 + n, "price_unit": 1.0}],
+            }
+            for n in range(count)
+        ]
+        prepared, errors = self.Billing._check_billings(data, self.distributor_a)
+        self.assertFalse(errors)
+        before = self.cr.sql_log_count
+        billings = self.Billing._create_checked(prepared, "upload")[0]
+        return billings.mapped("name"), self.cr.sql_log_count - before
+
+    def test_references_drawn_at_once(self):
+        self.sequence = self.env.ref("spm_portal.seq_spm_secondary_billing")
+        self._references("R0", 2)  # the caches a first call fills
+        first = self.sequence.number_next_actual
+        names, queries = self._references("R1", 3)
+        self.assertEqual(names, [self.sequence.get_next_char(first + n) for n in range(3)])
+        more, more_queries = self._references("R2", 6)
+        self.assertEqual(more, [self.sequence.get_next_char(first + 3 + n) for n in range(6)])
+        self.assertEqual(more_queries, queries, "the same queries for 3 and for 6 billings")
+        # A sequence without gaps draws them one by one, as Odoo does.
+        self.sequence.implementation = "no_gap"
+        first = self.sequence.number_next
+        names, _queries = self._references("R3", 2)
+        self.assertEqual(names, [self.sequence.get_next_char(first + n) for n in range(2)])
+
+    def test_the_caller_s_values_are_left_as_given(self):
+        """The values added at insertion are the create's own: a caller creating twice from
+        the same values (a retry) is checked as the first time, not refused."""
+        billing = self._billing(number="V-5", submit=False)
+        vals = {
+            "billing_id": billing.id,
+            "product_id": self.product_pharma.id,
+            "quantity": 1,
+            "price_unit": 2.0,
+        }
+        given = dict(vals)
+        Line = self.env["spm.secondary.billing.line"]
+        lines = Line.create(vals) | Line.create(vals)
+        self.assertEqual(vals, given)
+        self.assertEqual(lines.mapped("amount_company"), [2.0, 2.0])
+        billing_vals = {
+            "distributor_id": self.distributor_a.id,
+            "retailer_id": billing.retailer_id.id,
+            "bill_number": "V-6",
+            "bill_date": self.yesterday,
+        }
+        given = dict(billing_vals)
+        self.assertEqual(self.Billing.create(billing_vals).bill_number_key, "v-6")
+        self.assertEqual(billing_vals, given)
