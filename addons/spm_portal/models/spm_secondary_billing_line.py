@@ -11,6 +11,8 @@ from .spm_secondary_billing import check_no_derived_vals
 
 # The billing's fields a line keeps a copy of (stored related fields).
 BILLING_COPIES = ("company_id", "distributor_id", "retailer_id", "bill_date", "state", "billing_type")
+# What create gives each line, computed (see _spm_add_derived_values).
+DERIVED_FIELDS = (*BILLING_COPIES, "price_subtotal", "amount_company", "business_unit_id")
 
 
 class SpmSecondaryBillingLine(models.Model):
@@ -139,6 +141,12 @@ class SpmSecondaryBillingLine(models.Model):
         vals_list = [dict(vals) for vals in vals_list]
         self._spm_add_derived_values(vals_list)
         lines = super().create(vals_list)
+        # What the values gave is what the computes would give now: not computed again.
+        for name in DERIVED_FIELDS:
+            given = lines.browse(
+                [line.id for line, vals in zip(lines, vals_list, strict=True) if name in vals]
+            )
+            self.env.remove_to_compute(self._fields[name], given)
         lines._check_draft()
         lines.billing_id._check_manager_scope()
         return lines
