@@ -16,7 +16,8 @@ MAX_RETAILERS_COMPARED = 5000
 
 # Settings of a distributor that decide what is held for review: the managers', not of
 # everyone who may edit contacts (a salesperson credited on the distributor's sales).
-MANAGED_FIELDS = {"spm_stock_tolerance"}
+# What decides the checks of a distributor's secondary sales: set by SPM managers only.
+MANAGED_FIELDS = {"spm_stock_tolerance", "spm_allowed_product_ids"}
 
 REPORT_CADENCES = [("daily", "Daily"), ("weekly", "Weekly"), ("monthly", "Monthly")]
 
@@ -128,20 +129,31 @@ class ResPartner(models.Model):
         self.env["spm.distributor.stock"]._spm_check_stock_tolerance(self)
 
     def _spm_check_managed_fields(self, vals_list):
-        """Only SPM managers change what decides a distributor's holds (MANAGED_FIELDS):
-        from the default on a new contact (the form sends it unchanged), from the
-        current value of ``self`` on a write."""
+        """Only SPM managers change what decides the checks of a distributor's sales
+        (MANAGED_FIELDS: its stock tolerance, the products it may report): from the
+        default on a new contact (the form sends it unchanged), from the current value
+        of each of ``self`` on a write."""
         if self.env.su or self.env.user.has_group("spm_quota.group_spm_manager"):
             return
         for vals in vals_list:
             for name in MANAGED_FIELDS & set(vals):
                 field = self._fields[name]
-                new = field.convert_to_cache(vals[name], self)
-                current = self.mapped(name) if self else [field.convert_to_cache(False, self)]
-                if any(value != new for value in current):
-                    raise AccessError(
-                        _("Only sales performance managers set a distributor's stock tolerance.")
-                    )
+                for record in self or [self.browse()]:
+                    if self._spm_managed_value(field, vals[name], record) != self._spm_managed_value(
+                        field, record[name] if record else False, record
+                    ):
+                        raise AccessError(
+                            _(
+                                "Only sales performance managers change a distributor's %(field)s.",
+                                field=field._description_string(self.env),
+                            )
+                        )
+
+    @api.model
+    def _spm_managed_value(self, field, value, record):
+        """``value`` of ``field`` as ``record`` would hold it, to compare (products as a set)."""
+        value = field.convert_to_cache(value, record)
+        return frozenset(value) if field.type == "many2many" else value
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -53,3 +53,28 @@ class TestStockTolerance(SpmStockCase):
         self.assertTrue(Partner.create({"name": "Shop", "spm_stock_tolerance": 0}))
         self.distributor_a.with_user(self.manager_pharma).spm_stock_tolerance = 5
         self.assertEqual(self.distributor_a.spm_stock_tolerance, 5)
+
+    def test_only_managers_change_a_distributors_products(self):
+        """Nor can he widen the products a distributor may report (its billing checks refuse
+        the others), by write, command or on a new contact; the same products in another
+        order are no change."""
+        contacts = self.env.ref("base.group_partner_manager")
+        (self.sales_a | self.manager_pharma).groups_id = [(4, contacts.id)]
+        self.distributor_a.spm_allowed_product_ids = self.product_pharma
+        distributor = self.distributor_a.with_user(self.sales_a).with_context(spm_manager=True)
+        for value in ([(4, self.product_consumer.id)], [(6, 0, [self.product_consumer.id])], [(5, 0, 0)]):
+            with self.subTest(value=value), self.assertRaises(AccessError):
+                distributor.write({"spm_allowed_product_ids": value})
+        Partner = self.env["res.partner"].with_user(self.sales_a)
+        with self.assertRaises(AccessError):
+            Partner.create({"name": "Widened", "spm_allowed_product_ids": [(6, 0, [self.product_pharma.id])]})
+        self.distributor_a.invalidate_recordset(["spm_allowed_product_ids"])
+        self.assertEqual(self.distributor_a.spm_allowed_product_ids, self.product_pharma)
+        distributor.write({"phone": "123", "spm_allowed_product_ids": [(6, 0, [self.product_pharma.id])]})
+        self.assertTrue(Partner.create({"name": "Shop", "spm_allowed_product_ids": [(6, 0, [])]}))
+        self.distributor_a.with_user(self.manager_pharma).spm_allowed_product_ids = [
+            (4, self.product_consumer.id)
+        ]
+        self.assertEqual(
+            self.distributor_a.spm_allowed_product_ids, self.product_pharma | self.product_consumer
+        )
