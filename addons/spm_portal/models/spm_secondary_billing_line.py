@@ -1,8 +1,6 @@
-from itertools import groupby
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_round
+from odoo.tools import float_round, groupby
 from odoo.tools.sql import create_index
 
 from odoo.addons.spm_credit.tools import CreditDescriptor
@@ -173,8 +171,7 @@ class SpmSecondaryBillingLine(models.Model):
         # would store them (quantity and unit price rounded to their digits, see Float).
         complete = [vals for vals in with_billing if {"product_id", "quantity", "price_unit"} <= set(vals)]
         round_quantity, round_price = self._spm_rounding("quantity"), self._spm_rounding("price_unit")
-        for billing_id, grouped in groupby(complete, key=lambda vals: vals["billing_id"]):
-            group = list(grouped)
+        for billing_id, group in groupby(complete, key=lambda vals: vals["billing_id"]):
             amounts = self._spm_amounts_of(
                 billings.browse(billing_id),
                 [(round_quantity(vals["quantity"]), round_price(vals["price_unit"])) for vals in group],

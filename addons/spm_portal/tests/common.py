@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import new_test_user
+from odoo.tools import SQL
 
 from odoo.addons.spm_credit.tests.common import (
     SpmCreditCase,
@@ -118,3 +119,24 @@ class SpmPortalCase(SpmBillingsCommon, SpmCreditCase):
     """Two distributors with a portal user each. Distributor A is split 60/40
     between salespersons A and B in Pharma and credited to C in Consumer;
     distributor B belongs to D. Both units validate on submission."""
+
+    def _query_plans(self, matches, call):
+        """``call()``'s result and the plans PostgreSQL chose for its queries whose text
+        ``matches``, with sequential scans off: on a test database's few rows the planner
+        would scan the tables whatever their indexes."""
+        cr = self.env.cr
+        execute, plans = cr.execute, []
+
+        def explain(query, params=None, log_exceptions=True):
+            if isinstance(query, SQL) and matches(query.code):
+                execute(SQL("EXPLAIN %s", query))
+                plans.append("\n".join(row[0] for row in cr.fetchall()))
+            return execute(query, params, log_exceptions)
+
+        cr.execute("SET enable_seqscan = off")
+        cr.execute = explain
+        try:
+            return call(), plans
+        finally:
+            cr.execute = execute
+            cr.execute("RESET enable_seqscan")

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from .common import SpmPortalCase
 
@@ -249,24 +248,10 @@ class TestBillingHolds(SpmPortalCase):
         key, not by reading the lines of every bill of the days."""
         first = self._billing(number="X-1", submit=False)
         self.env.flush_all()
-        cr = self.env.cr
-        execute, plans = cr.execute, []
-
-        def explain(query, params=None, log_exceptions=True):
-            code = getattr(query, "code", "")
-            if "line_key" in code and code.lstrip().startswith("SELECT m.id"):
-                execute(SQL("EXPLAIN %s", query))
-                plans.append("\n".join(row[0] for row in cr.fetchall()))
-            return execute(query, params, log_exceptions)
-
-        # A few rows: the planner would scan the tables whatever their indexes.
-        cr.execute("SET enable_seqscan = off")
-        cr.execute = explain
-        try:
-            holds = first._spm_duplicate_holds()
-        finally:
-            cr.execute = execute
-            cr.execute("RESET enable_seqscan")
+        holds, plans = self._query_plans(
+            lambda code: "line_key" in code and code.lstrip().startswith("SELECT m.id"),
+            first._spm_duplicate_holds,
+        )
         self.assertEqual(holds, {})
         self.assertEqual(len(plans), 1)
         self.assertIn("spm_secondary_billing__line_key_index", plans[0])

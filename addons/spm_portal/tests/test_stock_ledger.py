@@ -3,7 +3,6 @@ from datetime import timedelta
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-from odoo.tools import SQL
 
 from .stock_common import SpmStockCase
 
@@ -184,23 +183,10 @@ class TestStockLedger(SpmStockCase):
         the index of validated lines, not by a scan of the distributor's history."""
         self._billing(number="S-1", lines=[("T-INS", 3, 1.0)], bill_date=self.yesterday)
         self.env.flush_all()
-        cr = self.env.cr
-        execute, plans = cr.execute, []
-
-        def explain(query, params=None, log_exceptions=True):
-            if isinstance(query, SQL) and "unnest" in query.code and self.Stock._table in query.code:
-                execute(SQL("EXPLAIN %s", query))
-                plans.append("\n".join(row[0] for row in cr.fetchall()))
-            return execute(query, params, log_exceptions)
-
-        # A few rows: the planner would scan the tables whatever their indexes.
-        cr.execute("SET enable_seqscan = off")
-        cr.execute = explain
-        try:
-            stock = self._stock(self.product_pharma)
-        finally:
-            cr.execute = execute
-            cr.execute("RESET enable_seqscan")
+        stock, plans = self._query_plans(
+            lambda code: "unnest" in code and self.Stock._table in code,
+            lambda: self._stock(self.product_pharma),
+        )
         self.assertEqual(stock, -3.0)
         self.assertEqual(len(plans), 1)
         self.assertIn("spm_secondary_billing_line_stock_idx", plans[0])
