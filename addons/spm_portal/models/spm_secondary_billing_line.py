@@ -5,6 +5,7 @@ from odoo.tools.sql import create_index
 
 from odoo.addons.spm_credit.tools import CreditDescriptor
 
+from ..tools.billing_checker import number_digits
 from .spm_secondary_billing import check_no_derived_vals
 
 # The billing's fields a line keeps a copy of (stored related fields).
@@ -168,13 +169,19 @@ class SpmSecondaryBillingLine(models.Model):
                 }
             vals.update(copies[vals["billing_id"]])
         # The amounts and the unit of the lines that name what they depend on, as the ORM
-        # would store them (quantity and unit price rounded to their digits, see Float).
+        # would store them (quantity and unit price rounded to their fields' digits).
         complete = [vals for vals in with_billing if {"product_id", "quantity", "price_unit"} <= set(vals)]
-        round_quantity, round_price = self._spm_rounding("quantity"), self._spm_rounding("price_unit")
+        digits = number_digits(self.env)
         for billing_id, group in groupby(complete, key=lambda vals: vals["billing_id"]):
             amounts = self._spm_amounts_of(
                 billings.browse(billing_id),
-                [(round_quantity(vals["quantity"]), round_price(vals["price_unit"])) for vals in group],
+                [
+                    (
+                        float_round(float(vals["quantity"] or 0.0), precision_digits=digits["quantity"]),
+                        float_round(float(vals["price_unit"] or 0.0), precision_digits=digits["price_unit"]),
+                    )
+                    for vals in group
+                ],
             )
             for vals, (subtotal, amount_company) in zip(group, amounts, strict=True):
                 vals.update(price_subtotal=subtotal, amount_company=amount_company)
@@ -184,14 +191,6 @@ class SpmSecondaryBillingLine(models.Model):
         )
         for vals, unit in zip(complete, units, strict=True):
             vals["business_unit_id"] = unit.id
-
-    def _spm_rounding(self, name):
-        """The rounding the ORM applies to the float field ``name`` (see fields.Float), as a
-        function: its digits looked up once for all the lines of a create."""
-        digits = self._fields[name].get_digits(self.env)
-        if not digits:
-            return lambda value: float(value or 0.0)
-        return lambda value: float_round(float(value or 0.0), precision_digits=digits[1])
 
     def write(self, vals):
         check_no_derived_vals(self, vals)
