@@ -188,3 +188,26 @@ class TestBillingInsert(SpmPortalCase):
         given = dict(billing_vals)
         self.assertEqual(self.Billing.create(billing_vals).bill_number_key, "v-6")
         self.assertEqual(billing_vals, given)
+
+    def test_keys_are_never_the_caller_s(self):
+        """The goods key and the bill number key that the holds and the uniqueness rest on
+        are computed only: a manager or the distributor cannot set them, by write or create,
+        whatever the context."""
+        billing = self._billing(number="V-7", submit=False)
+        key = billing.line_key
+        for user in (self.manager_pharma, self.portal_a):
+            for forged in ({"line_key": "0" * 64}, {"bill_number_key": "other"}):
+                with self.subTest(user=user.login, forged=forged):
+                    with self.assertRaises(UserError):
+                        billing.with_user(user).with_context(spm_manager=True).write(forged)
+                    with self.assertRaises(UserError):  # an AccessError for whoever may not create
+                        self.Billing.with_user(user).create(
+                            {
+                                "distributor_id": self.distributor_a.id,
+                                "retailer_id": billing.retailer_id.id,
+                                "bill_number": "V-8",
+                                "bill_date": self.yesterday,
+                                **forged,
+                            }
+                        )
+        self.assertEqual((billing.line_key, billing.bill_number_key), (key, "v-7"))
