@@ -8,6 +8,8 @@ from odoo.tools import SQL, float_compare, float_is_zero
 
 from odoo.addons.spm_quota.tools import allocate_amount, is_trusted, trusted
 
+from ..tools import insert_rows
+
 ENGINE_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True, "mail_notrack": True}
 # The trusted flag (see spm_quota/tools/trusted.py) under which the engine writes credit lines.
 ENGINE_FLAG = "spm_credit_engine"
@@ -335,34 +337,9 @@ class SpmCreditEngine(models.AbstractModel):
         vals_list = [
             {"amount_collected": 0.0, **vals, "month": vals["date"].replace(day=1)} for vals in vals_list
         ]
-        columns = sorted(set().union(*vals_list))
         # One array per column, unnested: a statement of constant size, whatever
         # the number of lines (an upload credits tens of thousands at once).
-        arrays = []
-        for column in columns:
-            field = Line._fields[column]
-            # The ORM's False is SQL's NULL, but for booleans.
-            values = [vals.get(column) for vals in vals_list]
-            if field.type != "boolean":
-                values = [None if value is False else value for value in values]
-            arrays.append(SQL("%s::%s[]", values, SQL(field.column_type[1])))
-        uid, now = self.env.uid, self.env.cr.now()
-        names = SQL(", ").join(map(SQL.identifier, columns))
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO spm_credit_line (%s, create_uid, create_date, write_uid, write_date)
-                   SELECT *, %s, %s, %s, %s FROM unnest(%s) AS u(%s)
-                   RETURNING id""",
-                names,
-                uid,
-                now,
-                uid,
-                now,
-                SQL(", ").join(arrays),
-                names,
-            )
-        )
-        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        lines = Line.browse(insert_rows(Line, vals_list))
         lines._credit_created()
         return lines
 

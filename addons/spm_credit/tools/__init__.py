@@ -1,4 +1,5 @@
 from .attainment import attainment_percent, attainment_percent_sql
+from .bulk_insert import insert_rows
 from .credit_descriptor import CreditDescriptor
 from .cron_slice import end_of_batch, job_slice_seconds
 from .xlsx_stream import Formula, XlsxStreamWriter, column_letter

@@ -601,16 +601,24 @@ class SpmSecondaryBilling(models.Model):
                     },
                     "retailer_id": retailer_id,
                     "source": source,
-                    "line_ids": [Command.create(line) for line in vals["lines"]],
                 }
             )
         # The chatter records the submission and the review; a line per created billing adds nothing.
         Billing = self.with_context(mail_create_nolog=True)
+        Line = self.env["spm.secondary.billing.line"]
         created_ids = []
         # Batch by batch, the records of a batch dropped from memory once written:
         # a file of any size takes the memory of one batch (still one transaction).
         for start in range(0, len(vals_list), CREATE_BATCH_SIZE):
             batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
+            # The lines, checked with their billings, in one statement (an upload has tens of thousands).
+            Line._spm_insert_checked(
+                [
+                    {**line, "billing_id": billing.id}
+                    for billing, vals in zip(batch, to_create[start : start + CREATE_BATCH_SIZE], strict=True)
+                    for line in vals["lines"]
+                ]
+            )
             if upload:
                 batch._write_workflow({"upload_id": upload.id})
             if submit:

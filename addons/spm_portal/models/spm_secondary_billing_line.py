@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import float_round, groupby
 from odoo.tools.sql import create_index
 
-from odoo.addons.spm_credit.tools import CreditDescriptor
+from odoo.addons.spm_credit.tools import CreditDescriptor, insert_rows
 
 from ..tools.billing_checker import number_digits
 from .spm_secondary_billing import check_no_derived_vals
@@ -172,16 +172,12 @@ class SpmSecondaryBillingLine(models.Model):
         # would store them (quantity and unit price rounded to their fields' digits).
         complete = [vals for vals in with_billing if {"product_id", "quantity", "price_unit"} <= set(vals)]
         digits = number_digits(self.env)
+        for vals in complete:
+            for name in ("quantity", "price_unit"):
+                vals[name] = float_round(float(vals[name] or 0.0), precision_digits=digits[name])
         for billing_id, group in groupby(complete, key=lambda vals: vals["billing_id"]):
             amounts = self._spm_amounts_of(
-                billings.browse(billing_id),
-                [
-                    (
-                        float_round(float(vals["quantity"] or 0.0), precision_digits=digits["quantity"]),
-                        float_round(float(vals["price_unit"] or 0.0), precision_digits=digits["price_unit"]),
-                    )
-                    for vals in group
-                ],
+                billings.browse(billing_id), [(vals["quantity"], vals["price_unit"]) for vals in group]
             )
             for vals, (subtotal, amount_company) in zip(group, amounts, strict=True):
                 vals.update(price_subtotal=subtotal, amount_company=amount_company)
@@ -191,6 +187,38 @@ class SpmSecondaryBillingLine(models.Model):
         )
         for vals, unit in zip(complete, units, strict=True):
             vals["business_unit_id"] = unit.id
+
+    @api.model
+    def _spm_insert_checked(self, vals_list):
+        """Insert the lines of billings that :meth:`_check_billings` accepted and
+        :meth:`_create_checked` created a moment ago, as drafts (``vals_list``: each
+        line's billing, product, quantity and unit price), in one statement rather than
+        through ``create`` (see spm_credit/tools/bulk_insert.py): an upload makes tens of
+        thousands. They get what ``create`` gives a line: the defaults, the values
+        derived from the billing (:meth:`_spm_add_derived_values`), the computes of the
+        fields given none and of the billings' fields that depend on lines, the checks."""
+        if not vals_list:
+            return self.browse()
+        vals_list = [dict(vals) for vals in vals_list]
+        self._spm_add_derived_values(vals_list)
+        given = set().union(*vals_list)
+        columns = {
+            name
+            for name, field in self._fields.items()
+            if field.store and field.column_type and name not in models.MAGIC_COLUMNS
+        }
+        defaults = self.default_get(sorted(columns - given))
+        lines = self.browse(insert_rows(self, [{**defaults, **vals} for vals in vals_list]))
+        given |= set(defaults)
+        billings = self.env["spm.secondary.billing"].browse({vals["billing_id"] for vals in vals_list})
+        # The billings were created without lines: what they cache of them is out of date.
+        billings.invalidate_recordset(["line_ids"])
+        with self.env.protecting([self._fields[name] for name in given], lines):
+            lines.modified(self._fields, create=True)
+        lines._validate_fields(given)
+        lines._check_draft()
+        billings._check_manager_scope()
+        return lines
 
     def write(self, vals):
         check_no_derived_vals(self, vals)

@@ -1,6 +1,8 @@
 from contextlib import contextmanager
 
+from odoo import Command
 from odoo.exceptions import UserError
+from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tests import tagged
 
 from .common import SpmPortalCase
@@ -211,3 +213,66 @@ class TestBillingInsert(SpmPortalCase):
                             }
                         )
         self.assertEqual((billing.line_key, billing.bill_number_key), (key, "v-7"))
+
+    def test_checked_lines_are_those_create_makes(self):
+        """The lines of checked billings are inserted in one statement: they are stored as
+        the ORM's create stores the same lines, and their billings' totals and goods key
+        are computed from them, as are their lines in the cache."""
+        lines = [("T-INS", 3, 33.333), ("T-SUN", 2.5, 10.0), ("T-INS", 1.0004, 0.5)]
+        checked = self._billing(number="V-8", lines=lines, billing_type="return", submit=False)
+        self.assertEqual(len(checked.line_ids), 3, "the billing's lines, as cached after the insertion")
+        products = {"T-INS": self.product_pharma, "T-SUN": self.product_consumer}
+        created = self.Billing.create(
+            {
+                "distributor_id": self.distributor_a.id,
+                "retailer_id": checked.retailer_id.id,
+                "bill_number": "V-9",
+                "bill_date": checked.bill_date,
+                "billing_type": "return",
+                "line_ids": [
+                    Command.create({"product_id": products[code].id, "quantity": qty, "price_unit": price})
+                    for code, qty, price in lines
+                ],
+            }
+        )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        Line = self.env["spm.secondary.billing.line"]
+        names = [
+            name
+            for name, field in Line._fields.items()
+            if field.store and field.column_type and name not in ("id", "billing_id", *LOG_ACCESS_COLUMNS)
+        ]
+
+        def values(records, names):
+            return [{name: record[name] for name in names} for record in records]
+
+        self.assertEqual(values(checked.line_ids, names), values(created.line_ids, names))
+        totals = ["line_key", "amount_total", "amount_company_signed"]
+        self.assertEqual(values(checked, totals), values(created, totals))
+        self.assertEqual(checked.amount_total, 125.49)
+
+    def _create_queries(self, prefix, lines_per_billing, price):
+        data = [
+            {
+                "bill_number": f"{prefix}-{n}",
+                "bill_date": self.yesterday,
+                "retailer": "Corner Shop",
+                "lines": [
+                    {"product": "T-INS", "quantity": 1 + n + i, "price_unit": price}
+                    for i in range(lines_per_billing)
+                ],
+            }
+            for n in range(2)
+        ]
+        prepared, errors = self.Billing._check_billings(data, self.distributor_a)
+        self.assertFalse(errors)
+        before = self.cr.sql_log_count
+        self.Billing._create_checked(prepared, "upload", submit=True)
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_lines_cost_no_query_each(self):
+        # Prices of their own: no billing is held as another's duplicate.
+        self._create_queries("Q0", 1, 1.0)  # the caches a first call fills
+        self.assertEqual(self._create_queries("Q1", 8, 2.0), self._create_queries("Q2", 1, 3.0))
