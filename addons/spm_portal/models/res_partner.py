@@ -237,10 +237,6 @@ class ResPartner(models.Model):
         self.ensure_one()
         return self._spm_retailer_links().retailer_id.sorted(lambda r: (r.name or "", r.id))
 
-    @api.model
-    def _spm_retailer_key(self, value):
-        return retailer_key(value)
-
     def _spm_find_retailers(self, entries):
         """Match each entry to an existing retailer.
 

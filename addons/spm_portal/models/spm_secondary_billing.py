@@ -913,8 +913,8 @@ class SpmSecondaryBilling(models.Model):
           total, dated within the company's ``spm_duplicate_days`` of this one;
         - a cross-distributor duplicate: a bill of another distributor of the
           same company with the same lines, type and date, to a retailer with
-          the same tax id, or the same name and city (as retailers' names are
-          compared, see res.partner._spm_retailer_key).
+          the same tax id when both have one, else the same name and city (by
+          the retailer master's keys, see res.partner._compute_spm_retailer_keys).
 
         Cancelled, rejected and draft bills are not reports; these billings
         count whatever their state (an upload validates them together).
@@ -937,6 +937,7 @@ class SpmSecondaryBilling(models.Model):
             ]
         )
         self.env["res.company"].flush_model(["spm_duplicate_days"])
+        self.env["res.partner"].flush_model(["spm_tax_id_key", "spm_name_city_key"])
         self.env["spm.secondary.billing.hold"].flush_model(["billing_id", "related_billing_id"])
         ids = list(self.ids)
         # The same goods are found by the indexed key of the lines (line_key), billing by
@@ -952,11 +953,17 @@ class SpmSecondaryBilling(models.Model):
                    AND o.billing_type = m.billing_type AND o.id != m.id
                    AND o.bill_date BETWEEN m.bill_date - GREATEST(c.spm_duplicate_days, 0)
                                        AND m.bill_date + GREATEST(c.spm_duplicate_days, 0)
+                  JOIN res_partner mr ON mr.id = m.retailer_id
+                  JOIN res_partner orr ON orr.id = o.retailer_id
                  WHERE m.id = ANY(%(ids)s)
                    AND (o.state IN ('submitted', 'held', 'validated') OR o.id = ANY(%(ids)s))
                    AND ((o.distributor_id = m.distributor_id AND o.retailer_id = m.retailer_id
                          AND o.currency_id = m.currency_id AND o.amount_total = m.amount_total)
-                        OR (o.distributor_id != m.distributor_id AND o.bill_date = m.bill_date))
+                        OR (o.distributor_id != m.distributor_id AND o.bill_date = m.bill_date
+                            AND (o.retailer_id = m.retailer_id
+                                 OR CASE WHEN mr.spm_tax_id_key IS NOT NULL AND orr.spm_tax_id_key IS NOT NULL
+                                         THEN mr.spm_tax_id_key = orr.spm_tax_id_key
+                                         ELSE mr.spm_name_city_key = orr.spm_name_city_key END)))
                    -- Of two billings validated together, the later one is held.
                    AND (o.id < m.id OR o.id != ALL(%(ids)s))
                    -- Not a billing held for this one: its reviewers saw the two.
@@ -969,42 +976,24 @@ class SpmSecondaryBilling(models.Model):
                 ids=ids,
             )
         )
-        if not rows:
-            return {}
-        billings = self.sudo().browse({row[0] for row in rows} | {row[1] for row in rows})
-        billings.retailer_id.fetch(["name", "city", "vat"])
-        retailer_key = self.env["res.partner"]._spm_retailer_key
         holds = {}
         for billing_id, other_id, same_distributor in rows:
-            billing, other = billings.browse(billing_id), billings.browse(other_id)
             kind = "duplicate" if same_distributor else "cross_distributor"
-            if kind in {vals["kind"] for vals in holds.get(billing, [])}:
-                continue
-            if not same_distributor and not self._spm_same_retailer(
-                billing.retailer_id, other.retailer_id, retailer_key
-            ):
-                continue
-            holds.setdefault(billing, []).append(
-                {
-                    "kind": kind,
-                    "related_billing_id": other.id,
-                    "reason": billing._spm_hold_reason(kind, other),
-                }
-            )
-        return {billing.with_env(self.env): vals_list for billing, vals_list in holds.items()}
-
-    @api.model
-    def _spm_same_retailer(self, retailer, other, retailer_key):
-        """Whether two distributors' retailers are the same shop: the same tax id,
-        or the same name in the same city."""
-        if retailer == other:
-            return True
-        if retailer.vat and other.vat:
-            return retailer_key(retailer.vat).replace(" ", "") == retailer_key(other.vat).replace(" ", "")
-        return bool(retailer.city) and (retailer_key(retailer.name), retailer_key(retailer.city)) == (
-            retailer_key(other.name),
-            retailer_key(other.city),
+            if kind not in {vals["kind"] for vals in holds.get(billing_id, [])}:
+                holds.setdefault(billing_id, []).append({"kind": kind, "related_billing_id": other_id})
+        billings = self.sudo().browse(list(holds)) | self.sudo().browse(
+            [vals["related_billing_id"] for vals_list in holds.values() for vals in vals_list]
         )
+        billings.retailer_id.fetch(["name"])  # what the reasons say, read at once
+        result = {}
+        for billing_id, vals_list in holds.items():
+            billing = billings.browse(billing_id)
+            for vals in vals_list:
+                vals["reason"] = billing._spm_hold_reason(
+                    vals["kind"], billings.browse(vals["related_billing_id"])
+                )
+            result[billing.with_env(self.env)] = vals_list
+        return result
 
     def _spm_hold_reason(self, kind, other):
         """Why this billing is held, for its distributor and its salespersons:

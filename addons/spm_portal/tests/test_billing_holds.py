@@ -121,6 +121,23 @@ class TestBillingHolds(SpmPortalCase):
         other.action_submit()
         self.assertEqual(other.state, "validated")
 
+    def test_cross_distributor_shop_told_by_the_retailer_master(self):
+        """The same shop is told by the retailer master's keys, as retailers are matched:
+        a GSTIN written with dashes is the same GSTIN; with tax ids on both sides, the
+        name and city do not make another shop the same."""
+        first = self._billing(number="A-1")
+        first.retailer_id.write({"vat": "27AAAPL1234C1Z5", "city": "Pune"})
+        draft = self._billing(distributor=self.distributor_b, number="B-1", retailer="Shop 27", submit=False)
+        draft.retailer_id.write({"vat": "27-AAAPL-1234-C1Z5", "city": "Mumbai"})
+        draft.action_submit()
+        self.assertEqual((draft.state, draft.hold_ids.kind), ("held", "cross_distributor"))
+        namesake = self._billing(
+            distributor=self.distributor_b, number="B-2", retailer="Corner Shop", submit=False
+        )
+        namesake.retailer_id.write({"vat": "29BBBPL1234C1Z5", "city": "Pune"})
+        namesake.action_submit()
+        self.assertEqual(namesake.state, "validated")
+
     def test_cross_distributor_needs_the_same_date_and_lines(self):
         self._billing(number="A-1").retailer_id.city = "Lyon"
         for number, values in (
