@@ -199,13 +199,15 @@ class SpmSecondaryBillingLine(models.Model):
         fields given none and of the billings' fields that depend on lines, the checks."""
         if not vals_list:
             return self.browse()
+        self.check_access("create")
         vals_list = [dict(vals) for vals in vals_list]
         self._spm_add_derived_values(vals_list)
         given = set().union(*vals_list)
+        # The defaults of the other columns, never of computed ones (a context's default_ keys).
         columns = {
             name
             for name, field in self._fields.items()
-            if field.store and field.column_type and name not in models.MAGIC_COLUMNS
+            if field.store and field.column_type and not field.compute and name not in models.MAGIC_COLUMNS
         }
         defaults = self.default_get(sorted(columns - given))
         lines = self.browse(insert_rows(self, [{**defaults, **vals} for vals in vals_list]))

@@ -276,3 +276,32 @@ class TestBillingInsert(SpmPortalCase):
         # Prices of their own: no billing is held as another's duplicate.
         self._create_queries("Q0", 1, 1.0)  # the caches a first call fills
         self.assertEqual(self._create_queries("Q1", 8, 2.0), self._create_queries("Q2", 1, 3.0))
+
+    def test_checked_lines_take_no_computed_value_from_the_context(self):
+        """A context's default_ keys (a client sets any) give no checked line a computed value."""
+        data = {
+            "bill_number": "V-10",
+            "bill_date": self.yesterday,
+            "retailer": "Corner Shop",
+            "lines": [{"product": "T-INS", "quantity": 2, "price_unit": 5.0}],
+        }
+        prepared, errors = self.Billing._check_billings([data], self.distributor_a)
+        self.assertFalse(errors)
+        forged = {
+            "default_amount_company": 1e9,
+            "default_price_subtotal": 1e9,
+            "default_business_unit_id": self.unit_consumer.id,
+            "default_state": "validated",
+        }
+        billing = self.Billing.with_context(**forged)._create_checked(prepared, "upload")[0]
+        self.assertRecordValues(
+            billing.line_ids,
+            [
+                {
+                    "price_subtotal": 10.0,
+                    "amount_company": 10.0,
+                    "business_unit_id": self.unit_pharma.id,
+                    "state": "draft",
+                }
+            ],
+        )
