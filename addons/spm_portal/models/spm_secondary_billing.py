@@ -611,13 +611,15 @@ class SpmSecondaryBilling(models.Model):
         # a file of any size takes the memory of one batch (still one transaction).
         for start in range(0, len(vals_list), CREATE_BATCH_SIZE):
             batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
-            # The lines, checked with their billings, in one statement (an upload has tens of thousands).
+            # The lines, checked with their billings, in one statement (an upload has tens of thousands),
+            # submitted ones stored as validated: what most of them become on submission.
             Line._spm_insert_checked(
                 [
                     {**line, "billing_id": billing.id}
                     for billing, vals in zip(batch, to_create[start : start + CREATE_BATCH_SIZE], strict=True)
                     for line in vals["lines"]
-                ]
+                ],
+                state="validated" if submit else None,
             )
             if upload:
                 batch._write_workflow({"upload_id": upload.id})

@@ -189,19 +189,28 @@ class SpmSecondaryBillingLine(models.Model):
             vals["business_unit_id"] = unit.id
 
     @api.model
-    def _spm_insert_checked(self, vals_list):
+    def _spm_insert_checked(self, vals_list, state=None):
         """Insert the lines of billings that :meth:`_check_billings` accepted and
         :meth:`_create_checked` created a moment ago, as drafts (``vals_list``: each
         line's billing, product, quantity and unit price), in one statement rather than
         through ``create`` (see spm_credit/tools/bulk_insert.py): an upload makes tens of
         thousands. They get what ``create`` gives a line: the defaults, the values
         derived from the billing (:meth:`_spm_add_derived_values`), the computes of the
-        fields given none and of the billings' fields that depend on lines, the checks."""
+        fields given none and of the billings' fields that depend on lines, the checks.
+
+        ``state``: the copy of their billing's state the lines are stored with, for a
+        caller about to give it to the billings (a submission that validates them): when
+        the billing's state is written, the ORM finds its lines' copy right and writes
+        none again; the lines of a billing that ends in another state are written as
+        any billing's."""
         if not vals_list:
             return self.browse()
         self.check_access("create")
         vals_list = [dict(vals) for vals in vals_list]
         self._spm_add_derived_values(vals_list)
+        if state:
+            for vals in vals_list:
+                vals["state"] = state
         given = set().union(*vals_list)
         # The defaults of the other columns, never of computed ones (a context's default_ keys).
         columns = {

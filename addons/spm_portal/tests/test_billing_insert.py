@@ -305,3 +305,40 @@ class TestBillingInsert(SpmPortalCase):
                 }
             ],
         )
+
+    def test_submitted_lines_stored_with_the_state_they_get(self):
+        """An upload's submitted lines are inserted as validated, what most become: only
+        the lines of a billing that ends otherwise (held, waiting for review) are written
+        again, and every line keeps its billing's state."""
+        self.unit_consumer.secondary_validation = "review"
+        bill = {"bill_date": self.yesterday, "retailer": "Corner Shop"}
+        data = [
+            {**bill, "bill_number": "S-1", "lines": [{"product": "T-INS", "quantity": 4, "price_unit": 5.0}]},
+            # the same sale reported again: held
+            {**bill, "bill_number": "S-2", "lines": [{"product": "T-INS", "quantity": 4, "price_unit": 5.0}]},
+            # a unit that reviews: submitted
+            {**bill, "bill_number": "S-3", "lines": [{"product": "T-SUN", "quantity": 1, "price_unit": 5.0}]},
+        ]
+        prepared, errors = self.Billing._check_billings(data, self.distributor_a)
+        self.assertFalse(errors)
+        cr, updated = self.env.cr, []
+        execute = cr.execute
+
+        def spied(query, params=None, log_exceptions=True):
+            result = execute(query, params, log_exceptions)
+            code = getattr(query, "code", query)
+            if isinstance(code, str) and code.lstrip().startswith('UPDATE "spm_secondary_billing_line"'):
+                updated.append(cr.rowcount)
+            return result
+
+        cr.execute = spied
+        try:
+            billings = self.Billing._create_checked(prepared, "upload", submit=True)[0]
+            self.env.flush_all()
+        finally:
+            cr.execute = execute
+        self.assertEqual(billings.mapped("state"), ["validated", "held", "submitted"])
+        self.assertEqual(sum(updated), 2, "the lines of the held and the submitted billings only")
+        self.env.invalidate_all()
+        for billing in billings:
+            self.assertEqual(billing.line_ids.mapped("state"), [billing.state])
