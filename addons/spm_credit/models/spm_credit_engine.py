@@ -337,8 +337,8 @@ class SpmCreditEngine(models.AbstractModel):
         vals_list = [
             {"amount_collected": 0.0, **vals, "month": vals["date"].replace(day=1)} for vals in vals_list
         ]
-        # One array per column, unnested: a statement of constant size, whatever
-        # the number of lines (an upload credits tens of thousands at once).
+        # One statement of constant size, whatever the number of lines (an upload
+        # credits tens of thousands at once).
         lines = Line.browse(insert_rows(Line, vals_list))
         lines._credit_created()
         return lines

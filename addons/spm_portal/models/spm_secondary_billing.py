@@ -983,8 +983,8 @@ class SpmSecondaryBilling(models.Model):
             kind = "duplicate" if same_distributor else "cross_distributor"
             if kind not in {vals["kind"] for vals in holds.get(billing_id, [])}:
                 holds.setdefault(billing_id, []).append({"kind": kind, "related_billing_id": other_id})
-        billings = self.sudo().browse(list(holds)) | self.sudo().browse(
-            [vals["related_billing_id"] for vals_list in holds.values() for vals in vals_list]
+        billings = self.sudo().browse(
+            set(holds) | {vals["related_billing_id"] for vals_list in holds.values() for vals in vals_list}
         )
         billings.retailer_id.fetch(["name"])  # what the reasons say, read at once
         result = {}

@@ -17,15 +17,17 @@ class TestBillingInsert(SpmPortalCase):
 
     @contextmanager
     def _line_updates(self):
-        """The UPDATE statements of billing lines run in the block (listed in the list yielded)."""
+        """The UPDATE statements of billing lines run in the block, with the number of lines
+        each updated (``(code, rows)`` in the list yielded)."""
         cr, updates = self.env.cr, []
         execute = cr.execute
 
         def spied(query, params=None, log_exceptions=True):
+            result = execute(query, params, log_exceptions)
             code = getattr(query, "code", query)
             if isinstance(code, str) and code.lstrip().startswith('UPDATE "spm_secondary_billing_line"'):
-                updates.append(code)
-            return execute(query, params, log_exceptions)
+                updates.append((code, cr.rowcount))
+            return result
 
         cr.execute = spied
         try:
@@ -321,24 +323,13 @@ class TestBillingInsert(SpmPortalCase):
         ]
         prepared, errors = self.Billing._check_billings(data, self.distributor_a)
         self.assertFalse(errors)
-        cr, updated = self.env.cr, []
-        execute = cr.execute
-
-        def spied(query, params=None, log_exceptions=True):
-            result = execute(query, params, log_exceptions)
-            code = getattr(query, "code", query)
-            if isinstance(code, str) and code.lstrip().startswith('UPDATE "spm_secondary_billing_line"'):
-                updated.append(cr.rowcount)
-            return result
-
-        cr.execute = spied
-        try:
+        with self._line_updates() as updates:
             billings = self.Billing._create_checked(prepared, "upload", submit=True)[0]
             self.env.flush_all()
-        finally:
-            cr.execute = execute
         self.assertEqual(billings.mapped("state"), ["validated", "held", "submitted"])
-        self.assertEqual(sum(updated), 2, "the lines of the held and the submitted billings only")
+        self.assertEqual(
+            sum(rows for _code, rows in updates), 2, "the lines of the held and the submitted billings only"
+        )
         self.env.invalidate_all()
         for billing in billings:
             self.assertEqual(billing.line_ids.mapped("state"), [billing.state])
