@@ -1,4 +1,5 @@
 import logging
+from contextlib import nullcontext
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -361,9 +362,10 @@ class SpmSecondaryBilling(models.Model):
         for vals in vals_list:
             self._check_workflow_vals(vals)
             check_no_derived_vals(self, vals)
-        # Nor through defaults: a client's context may carry default_state and the like.
+        # Nor through defaults, even on a trusted path (which gives them as values): a client's
+        # context may carry default_state and the like.
         defaults = {f"default_{name}" for name in WORKFLOW_FIELDS} & set(self.env.context)
-        if defaults and not is_trusted(self.env, WORKFLOW_FLAG):
+        if defaults:
             context = {k: v for k, v in self.env.context.items() if k not in defaults}
             return self.with_env(self.env(context=context)).create(vals_list)
         # The caller's values are left as given (a retry checks them again).
@@ -601,6 +603,7 @@ class SpmSecondaryBilling(models.Model):
                     },
                     "retailer_id": retailer_id,
                     "source": source,
+                    **({"upload_id": upload.id} if upload else {}),
                 }
             )
         # The chatter records the submission and the review; a line per created billing adds nothing.
@@ -610,7 +613,10 @@ class SpmSecondaryBilling(models.Model):
         # Batch by batch, the records of a batch dropped from memory once written:
         # a file of any size takes the memory of one batch (still one transaction).
         for start in range(0, len(vals_list), CREATE_BATCH_SIZE):
-            batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
+            # The upload, a workflow field, given at creation: an update of each billing after
+            # would cost an upload as much again.
+            with trusted(self.env, WORKFLOW_FLAG) if upload else nullcontext():
+                batch = Billing.create(vals_list[start : start + CREATE_BATCH_SIZE]).with_env(self.env)
             # The lines, checked with their billings, in one statement (an upload has tens of thousands),
             # submitted ones stored as validated: what most of them become on submission.
             Line._spm_insert_checked(
@@ -621,8 +627,6 @@ class SpmSecondaryBilling(models.Model):
                 ],
                 state="validated" if submit else None,
             )
-            if upload:
-                batch._write_workflow({"upload_id": upload.id})
             if submit:
                 # Checked a moment ago by _check_billings, the rules of action_submit's check.
                 batch._check_distributor_or_write_access()

@@ -260,29 +260,36 @@ class SpmSecondaryBillingLine(models.Model):
     def _spm_credit_descriptors(self):
         """Describe each line for credit allocation (see spm.credit.engine._sync_credit):
         the distributor's salespersons are credited on its sales to retailers."""
+        # What the lines of a billing share, read once for the billing (an upload's have a few lines each).
+        of_billing = {}
         result = []
         for line in self:
             billing = line.billing_id
-            distributor = billing.distributor_id.commercial_partner_id
+            common = of_billing.get(billing.id)
+            if common is None:
+                distributor = billing.distributor_id.commercial_partner_id
+                common = of_billing[billing.id] = {
+                    "document": billing,
+                    "origin": billing.display_name,
+                    "company": billing.company_id,
+                    "account": distributor,
+                    "customer": billing.retailer_id.commercial_partner_id,
+                    "date": billing.bill_date,
+                    "creditable": billing.state in ("validated", "held"),
+                }
             result.append(
                 CreditDescriptor(
                     source=line,
-                    document=billing,
-                    origin=billing.display_name,
-                    company=billing.company_id,
-                    account=distributor,
-                    customer=billing.retailer_id.commercial_partner_id,
                     product=line.product_id,
                     # Secondary sales have no sales team: the unit comes from the product.
                     team=self.env["crm.team"],
-                    date=billing.bill_date,
                     amount=line.amount_company,
-                    creditable=billing.state in ("validated", "held"),
                     links={
                         "secondary_line_id": line.id,
                         "secondary_billing_id": billing.id,
-                        "distributor_id": distributor.id,
+                        "distributor_id": common["account"].id,
                     },
+                    **common,
                 )
             )
         return result

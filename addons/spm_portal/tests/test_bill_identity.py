@@ -10,6 +10,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.spm_portal.tools import bill_number_key
+from odoo.addons.spm_portal.tools.bill_number import _unicode_key
 
 from .common import SpmPortalCase, fuzz_settings
 from .http_common import SpmPortalHttpCase
@@ -110,6 +111,12 @@ class TestBillNumberKey(SpmPortalCase):
         """A plain number is its own key: two different plain numbers never share one."""
         self.assertEqual(bill_number_key(number), number)
         self.assertEqual(bill_number_key(number.upper()), number)
+
+    @fuzz_settings(400)
+    @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=40))
+    def test_ascii_numbers_keyed_as_any_number(self, number):
+        """The short way of ASCII numbers gives the key of the full normalisation."""
+        self.assertEqual(bill_number_key(number), _unicode_key(number), f"{number!r}")
 
     def test_examples(self):
         same = {

@@ -49,6 +49,39 @@ class TestUploadJob(SpmPortalCase):
     def _billings(self, prefix="J"):
         return self.Billing.search([("bill_number", "=like", f"{prefix}-%")])
 
+    def test_billings_inserted_with_their_upload(self):
+        """The job gives the billings their upload at creation: no billing is updated for it
+        after, and a context's default_ keys (a client sets any) give no workflow value,
+        even on the job's trusted path."""
+        upload = self._upload(count=3)
+        self.assertEqual(upload.state, "queued", "a file of two batches")
+        updated = []
+        execute = self.env.cr.execute
+
+        def spied(query, params=None, log_exceptions=True):
+            code = getattr(query, "code", query)
+            if isinstance(code, str) and code.lstrip().startswith('UPDATE "spm_secondary_billing"'):
+                updated.append(code)
+            return execute(query, params, log_exceptions)
+
+        forged = {
+            "default_upload_id": upload.id + 1,
+            "default_state": "held",
+            "default_review_required": True,
+        }
+        with patch.object(self.env.cr, "execute", spied):
+            while upload.with_context(**forged)._spm_run_batch():
+                self.env.flush_all()
+        self.assertEqual(upload.state, "done")
+        billings = self._billings()
+        self.assertEqual(len(billings), 3)
+        self.assertEqual(billings.upload_id, upload)
+        self.assertEqual(set(billings.mapped("state")), {"validated"})
+        self.assertFalse(any(billings.mapped("review_required")))
+        self.assertFalse(
+            [code for code in updated if '"upload_id"' in code], "the upload is not written again"
+        )
+
     def test_batches_create_submit_and_credit(self):
         triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
         upload = self._upload()
