@@ -303,9 +303,16 @@ class SpmSecondaryBilling(models.Model):
     @api.depends("line_ids.price_subtotal", "currency_id", "company_id", "bill_date", "billing_type")
     def _compute_amounts(self):
         for billing in self:
-            total = sum(billing.line_ids.mapped("price_subtotal"))
-            billing.amount_total = total
-            billing.amount_company_signed = billing._to_company_currency(total) * billing._sign()
+            billing.amount_total, billing.amount_company_signed = billing._spm_amounts_of_lines(
+                billing.line_ids.mapped("price_subtotal")
+            )
+
+    def _spm_amounts_of_lines(self, subtotals):
+        """This billing's total and its signed amount in company currency, of its lines'
+        ``subtotals``: what ``_compute_amounts`` stores."""
+        self.ensure_one()
+        total = sum(subtotals)
+        return total, self._to_company_currency(total) * self._sign()
 
     @api.depends("line_ids.business_unit_id")
     def _compute_business_unit_ids(self):

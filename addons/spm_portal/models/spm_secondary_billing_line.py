@@ -5,7 +5,7 @@ from odoo.tools.sql import create_index
 
 from odoo.addons.spm_credit.tools import CreditDescriptor, insert_rows
 
-from ..tools.billing_checker import number_digits
+from ..tools.billing_checker import lines_key_of, number_digits
 from .spm_secondary_billing import check_no_derived_vals
 
 # The billing's fields a line keeps a copy of (stored related fields).
@@ -226,10 +226,32 @@ class SpmSecondaryBillingLine(models.Model):
         billings.invalidate_recordset(["line_ids"])
         with self.env.protecting([self._fields[name] for name in given], lines):
             lines.modified(self._fields, create=True)
+        self._spm_set_line_totals(vals_list)
         lines._validate_fields(given)
         lines._check_draft()
         billings._check_manager_scope()
         return lines
+
+    @api.model
+    def _spm_set_line_totals(self, vals_list):
+        """Give billings created without lines, whose lines ``vals_list`` (with their
+        derived values) were just inserted, what their computes of the lines would
+        store, from those values rather than from the lines read back: the goods key
+        (:func:`.billing_checker.lines_key_of`, the compute's function) and the amounts
+        (:meth:`spm.secondary.billing._spm_amounts_of_lines`)."""
+        Billing = self.env["spm.secondary.billing"]
+        computed = [Billing._fields[name] for name in ("line_key", "amount_total", "amount_company_signed")]
+        billings = Billing.browse({vals["billing_id"] for vals in vals_list})
+        # Assigned as a compute assigns (cache, written at the flush, no longer to compute).
+        with self.env.protecting(computed, billings):
+            for billing_id, group in groupby(vals_list, key=lambda vals: vals["billing_id"]):
+                if any("price_subtotal" not in vals for vals in group):
+                    continue  # a line without its amounts: the computes read them back
+                billing = billings.browse(billing_id)
+                billing.line_key = lines_key_of(self.env, group)
+                billing.amount_total, billing.amount_company_signed = billing._spm_amounts_of_lines(
+                    [vals["price_subtotal"] for vals in group]
+                )
 
     def write(self, vals):
         check_no_derived_vals(self, vals)

@@ -1,4 +1,5 @@
 from contextlib import contextmanager
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import UserError
@@ -253,6 +254,55 @@ class TestBillingInsert(SpmPortalCase):
         totals = ["line_key", "amount_total", "amount_company_signed"]
         self.assertEqual(values(checked, totals), values(created, totals))
         self.assertEqual(checked.amount_total, 125.49)
+
+    def test_billings_given_their_totals_from_the_inserted_lines(self):
+        """The goods key and the amounts of checked billings are given from the values of
+        the lines inserted, by the computes' functions: the computes do not read the lines
+        back, and what they would store is what is stored (a foreign currency, a return)."""
+        currency = self._foreign_currency(2.0)
+        bill = {"bill_date": self.yesterday, "retailer": "Corner Shop", "currency": currency.name}
+        data = [
+            {
+                **bill,
+                "bill_number": "K-1",
+                "lines": [{"product": "T-INS", "quantity": 3, "price_unit": 10.01}],
+            },
+            {
+                **bill,
+                "bill_number": "K-2",
+                "type": "return",
+                "lines": [
+                    {"product": "T-INS", "quantity": 1.5, "price_unit": 3.33},
+                    {"product": "T-SUN", "quantity": 2, "price_unit": 7.0},
+                ],
+            },
+        ]
+        prepared, errors = self.Billing._check_billings(data, self.distributor_a)
+        self.assertFalse(errors)
+        Billing, computed = type(self.Billing), []
+
+        def spy(name):
+            original = getattr(Billing, name)
+
+            def spied(records):
+                computed.append((name, records.ids))
+                return original(records)
+
+            return patch.object(Billing, name, spied)
+
+        with spy("_compute_amounts"), spy("_compute_line_key"):
+            billings = self.Billing._create_checked(prepared, "upload")[0]
+            self.env.flush_all()
+        self.assertEqual(computed, [], "no compute of the totals")
+        totals = ["line_key", "amount_total", "amount_company_signed"]
+        self.env.invalidate_all()
+        stored = billings.read(totals)
+        for name in totals:
+            self.env.add_to_compute(Billing._fields[name], billings)
+        billings._recompute_recordset()
+        self.assertEqual(stored, billings.read(totals))
+        self.assertEqual(billings.mapped("amount_total"), [30.03, 19.0])
+        self.assertEqual(billings.mapped("amount_company_signed"), [15.02, -9.5])
 
     def _create_queries(self, prefix, lines_per_billing, price):
         data = [
