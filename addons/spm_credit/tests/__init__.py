@@ -36,3 +36,4 @@ from . import test_phone_tours
 from . import test_dispute_phone_tour
 from . import test_recompute_job
 from . import test_job_slice
+from . import test_table_statistics

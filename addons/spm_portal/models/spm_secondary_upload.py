@@ -9,7 +9,7 @@ from psycopg2.extensions import TransactionRollbackError
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.spm_credit.tools import end_of_batch, job_slice_seconds
+from odoo.addons.spm_credit.tools import end_of_batch, job_slice_seconds, refresh_statistics
 
 from ..tools import bound_errors, count_errors, group_rows
 from ..tools.billing_export import read_export
@@ -29,6 +29,9 @@ MIN_BATCH_LINES, MAX_BATCH_LINES = 1, 10_000
 MAX_EXISTING_NUMBERS = 20
 # After a conflict with a concurrent transaction, the job tries the batch again this much later.
 RETRY_DELAY = timedelta(seconds=10)
+# The tables a batch fills that its checks and inserts read, whose statistics the job keeps
+# between its batches.
+FILLED_TABLES = ("spm_secondary_billing", "spm_secondary_billing_line")
 # A dry run never confirmed is removed, with its file, this long after the upload.
 DRAFT_KEEP = timedelta(days=7)
 
@@ -526,6 +529,10 @@ class SpmSecondaryUpload(models.Model):
             # The batch and its progress, committed together.
             if not end_of_batch(self.env, done, remaining, deadline):
                 return
+            # The next batch planned by the tables as the last ones left them, not as they were
+            # before the job (see refresh_statistics); the analysis committed at once.
+            if refresh_statistics(self.env.cr, FILLED_TABLES):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _spm_run_turn(self, upload):
         """One batch of ``upload``; a batch in conflict with another transaction is tried
