@@ -526,13 +526,12 @@ class SpmSecondaryUpload(models.Model):
             if upload in unfinished:
                 upload.turn = max(unfinished.mapped("turn")) + 1
             remaining = sum(unfinished.mapped("progress_total")) - sum(unfinished.mapped("progress_done"))
+            # The next batch planned by the tables as this one left them, not as they were before
+            # the job (see refresh_statistics); the analysis committed with the batch, at once.
+            refresh_statistics(self.env.cr, FILLED_TABLES)
             # The batch and its progress, committed together.
             if not end_of_batch(self.env, done, remaining, deadline):
                 return
-            # The next batch planned by the tables as the last ones left them, not as they were
-            # before the job (see refresh_statistics); the analysis committed at once.
-            if refresh_statistics(self.env.cr, FILLED_TABLES):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _spm_run_turn(self, upload):
         """One batch of ``upload``; a batch in conflict with another transaction is tried

@@ -172,6 +172,14 @@ class TestUploadJob(SpmPortalCase):
         self.assertEqual(len(self._billings("B1")), 5)
         self.assertEqual(self._billings("B1").distributor_id, self.distributor_b)
 
+    def test_each_batch_refreshes_the_statistics_of_the_tables_it_fills(self):
+        self._upload()
+        with patch(
+            "odoo.addons.spm_portal.models.spm_secondary_upload.refresh_statistics", return_value=[]
+        ) as refresh:
+            self.Upload._spm_run_job()
+        refresh.assert_called_once_with(self.env.cr, ("spm_secondary_billing", "spm_secondary_billing_line"))
+
     def test_unexpected_error_fails_the_upload_without_retrying_forever(self):
         upload = self._upload()
 
